@@ -186,3 +186,22 @@ struct SchemaValidatorTests {
         #expect(!SchemaValidator.isDHIS2DateTime("2024-01-01 00:00:00.000"))
     }
 }
+
+/// The validator against real server output: it must not reject what DHIS2 itself sends.
+@Suite("OpenAPI schema validator on real DHIS2 data",
+       .enabled(if: ReferenceDirectory.testsShouldRun, ReferenceDirectory.skipReason))
+struct SchemaValidatorRealDataTests {
+    @Test("every play organisation unit conforms to OrganisationUnit in every version",
+          arguments: ["2.41.10", "2.42.6", "2.43.2", "2.44"])
+    func playOrganisationUnits(version: String) async throws {
+        let file = ReferenceDirectory.url.appendingPathComponent("fixtures/play/organisation_units.json")
+        let units = try #require(try JSONValue.parse(Data(contentsOf: file)).arrayValue)
+        #expect(units.count > 1000)
+        let validator = SchemaValidator(document: try await OpenAPIDocument.shared(serverVersion: version))
+        var failures: [String] = []
+        for (index, unit) in units.enumerated() {
+            failures += validator.validate(unit, component: "OrganisationUnit").map { "[\(index)] \($0)" }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(10).joined(separator: "\n"))")
+    }
+}
