@@ -50,6 +50,11 @@ public struct WebMessage: Codable, Hashable, Sendable {
         self.response = response
     }
 
+    /// The wire names DHIS2 uses (reference §11.1); tests check them against each version's OpenAPI `WebMessage`.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case status, httpStatus, httpStatusCode, message, devMessage, errorCode, response
+    }
+
     /// Reads a WebMessage out of a raw JSON body, or `nil` when the body is not one (no `httpStatusCode` or `status`).
     public init?(json: JSONValue) {
         guard case .object(let members) = json,

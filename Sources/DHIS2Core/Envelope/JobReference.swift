@@ -89,15 +89,18 @@ public struct JobReference: Codable, Hashable, Sendable {
     ///
     /// A `JobConfiguration` is recognised by `id` with `jobType`; a tracker job by `id` with `location`.
     public init?(response: JSONValue) {
-        guard let members = response.objectValue, let id = members["id"]?.stringValue.flatMap(UID.init(rawValue:))
+        guard let members = response.objectValue,
+            let id = members[CodingKeys.id.rawValue]?.stringValue.flatMap(UID.init(rawValue:))
         else { return nil }
-        let jobType = members["jobType"]?.stringValue.map(JobType.init(rawValue:))
-        let location = members["location"]?.stringValue
+        let jobType = members[CodingKeys.jobType.rawValue]?.stringValue.map(JobType.init(rawValue:))
+        let location = members[CodingKeys.location.rawValue]?.stringValue
         guard jobType != nil || location != nil else { return nil }
         self.init(
-            id: id, jobType: jobType, name: members["name"]?.stringValue,
-            jobStatus: members["jobStatus"]?.stringValue.map(JobStatus.init(rawValue:)),
-            created: members["created"]?.stringValue, jobParameters: members["jobParameters"],
-            relativeNotifierEndpoint: members["relativeNotifierEndpoint"]?.stringValue, location: location)
+            id: id, jobType: jobType, name: members[CodingKeys.name.rawValue]?.stringValue,
+            jobStatus: members[CodingKeys.jobStatus.rawValue]?.stringValue.map(JobStatus.init(rawValue:)),
+            created: members[CodingKeys.created.rawValue]?.stringValue,
+            jobParameters: members[CodingKeys.jobParameters.rawValue],
+            relativeNotifierEndpoint: members[CodingKeys.relativeNotifierEndpoint.rawValue]?.stringValue,
+            location: location)
     }
 }

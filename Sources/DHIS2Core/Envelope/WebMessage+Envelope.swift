@@ -5,13 +5,25 @@
 // as 409 with the report inside.
 
 extension WebMessage {
+    typealias SummaryKey = ImportSummary.CodingKeys
+    typealias ImportReportKey = ImportReport.CodingKeys
+    typealias TypeReportKey = TypeReport.CodingKeys
+    typealias ObjectReportKey = ObjectReport.CodingKeys
+
+    /// The flat counts of DHIS2's `ImportCountWebMessageResponse` (`{"created","updated","deleted"}`).
+    enum ImportCountResponseKey: String, CaseIterable {
+        case created, updated, deleted
+    }
+
     /// The payload as an ``ImportSummary`` (data value imports), or `nil` when it is not one.
     ///
     /// Recognised by `importCount`, `conflicts`, `rejectedIndexes` or `importOptions` next to a `status`.
     public var importSummary: ImportSummary? {
         guard let payload = response?.objectValue,
-            payload["importCount"]?.objectValue != nil || payload["conflicts"]?.arrayValue != nil
-                || payload["rejectedIndexes"]?.arrayValue != nil || payload["importOptions"]?.objectValue != nil
+            payload[SummaryKey.importCount.rawValue]?.objectValue != nil
+                || payload[SummaryKey.conflicts.rawValue]?.arrayValue != nil
+                || payload[SummaryKey.rejectedIndexes.rawValue]?.arrayValue != nil
+                || payload[SummaryKey.importOptions.rawValue]?.objectValue != nil
         else { return nil }
         return try? response?.decode(ImportSummary.self)
     }
@@ -20,7 +32,7 @@ extension WebMessage {
     ///
     /// Recognised by `typeReports`.
     public var importReport: ImportReport? {
-        guard response?["typeReports"]?.arrayValue != nil else { return nil }
+        guard response?[ImportReportKey.typeReports.rawValue]?.arrayValue != nil else { return nil }
         return try? response?.decode(ImportReport.self)
     }
 
@@ -28,8 +40,8 @@ extension WebMessage {
     ///
     /// Recognised by `objectReports` without `typeReports`.
     public var typeReport: TypeReport? {
-        guard let payload = response?.objectValue, payload["objectReports"]?.arrayValue != nil,
-            payload["typeReports"] == nil
+        guard let payload = response?.objectValue, payload[TypeReportKey.objectReports.rawValue]?.arrayValue != nil,
+            payload[ImportReportKey.typeReports.rawValue] == nil
         else { return nil }
         return try? response?.decode(TypeReport.self)
     }
@@ -38,9 +50,11 @@ extension WebMessage {
     ///
     /// Recognised by `klass`, or by `uid` with `errorReports`, and no `objectReports`/`typeReports`.
     public var objectReport: ObjectReport? {
-        guard let payload = response?.objectValue, payload["objectReports"] == nil, payload["typeReports"] == nil,
-            payload["klass"]?.stringValue != nil
-                || (payload["uid"]?.stringValue != nil && payload["errorReports"]?.arrayValue != nil)
+        guard let payload = response?.objectValue, payload[TypeReportKey.objectReports.rawValue] == nil,
+            payload[ImportReportKey.typeReports.rawValue] == nil,
+            payload[ObjectReportKey.klass.rawValue]?.stringValue != nil
+                || (payload[ObjectReportKey.uid.rawValue]?.stringValue != nil
+                    && payload[ObjectReportKey.errorReports.rawValue]?.arrayValue != nil)
         else { return nil }
         return try? response?.decode(ObjectReport.self)
     }
@@ -73,14 +87,15 @@ extension WebMessage {
     /// (`created` counted as `imported`). Metadata stats are not an ImportCount; ``outcome`` converts those.
     public var importCount: ImportCount? {
         guard let payload = response?.objectValue else { return nil }
-        if let nested = payload["importCount"], nested.objectValue != nil {
+        if let nested = payload[SummaryKey.importCount.rawValue], nested.objectValue != nil {
             return try? nested.decode(ImportCount.self)
         }
-        let flat = ["imported", "updated", "ignored", "deleted"].contains { payload[$0]?.intValue != nil }
+        let flat = ImportCount.CodingKeys.allCases.contains { payload[$0.rawValue]?.intValue != nil }
         if flat { return try? response?.decode(ImportCount.self) }
-        if let created = payload["created"]?.intValue {
+        if let created = payload[ImportCountResponseKey.created.rawValue]?.intValue {
             return ImportCount(
-                imported: created, updated: payload["updated"]?.intValue ?? 0, deleted: payload["deleted"]?.intValue ?? 0)
+                imported: created, updated: payload[ImportCountResponseKey.updated.rawValue]?.intValue ?? 0,
+                deleted: payload[ImportCountResponseKey.deleted.rawValue]?.intValue ?? 0)
         }
         return nil
     }
@@ -93,7 +108,7 @@ extension WebMessage {
         if let importReport { return importReport.conflicts }
         if let typeReport { return typeReport.conflicts }
         if let objectReport { return objectReport.conflicts }
-        if let reports = response?["errorReports"], reports.arrayValue != nil,
+        if let reports = response?[ObjectReportKey.errorReports.rawValue], reports.arrayValue != nil,
             let errorReports = try? reports.decode([ErrorReport].self)
         {
             return errorReports.map { ImportConflict(errorReport: $0) }
