@@ -1,0 +1,179 @@
+import DHIS2
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Generic metadata CRUD on `/api/<plural>` (reference §3).
+struct MetadataHandlers {
+    let type: MetadataType
+    let environment: RequestEnvironment
+    let state: EmulatorState
+
+    private var view: MetadataView {
+        MetadataView(snapshot: environment.snapshot, types: state.types, contextPath: environment.contextPath)
+    }
+
+    private static let pagingParameters: Set<String> = ["page", "pageSize"]
+
+    // MARK: Read
+
+    func list() -> Response {
+        let query = environment.query
+        let view = self.view
+        let objectQuery = ObjectQuery(view: view, type: type)
+        let filters: [ObjectFilter]
+        do {
+            filters = try ObjectFilter.parseAll(query.all("filter"), version: state.version)
+            try objectQuery.validate(filters)
+        } catch {
+            return Reply.webMessage(.badRequest, message: error.message, errorCode: error.errorCode)
+        }
+        let rootOr = query["rootJunction"]?.uppercased() == "OR"
+        let search = query["query"]
+        let excludeDefaults = query["defaults"]?.uppercased() == "EXCLUDE"
+        var objects = (environment.snapshot.objects[type.plural] ?? [:]).values.compactMap(\.objectValue).filter {
+            objectQuery.matches($0, filters, rootJunctionOr: rootOr)
+        }
+        if let search, !search.isEmpty {
+            objects = objects.filter { object in
+                object["id"]?.stringValue == search || object["code"]?.stringValue == search
+                    || (object["name"]?.stringValue?.lowercased().contains(search.lowercased()) ?? false)
+            }
+        }
+        if excludeDefaults { objects = objects.filter { $0["name"]?.stringValue != "default" } }
+        objects = objectQuery.sort(objects, by: objectQuery.orderings(query.all("order")))
+
+        let fields = FieldSelection.parse(query.all("fields").joined(separator: ","), default: "id,displayName")
+        var body: [String: JSONValue] = [:]
+        let paging = query["paging"]?.lowercased() != "false"
+        var rows = objects[...]
+        if paging {
+            let pageSize = query["pageSize"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 50
+            let requestedPage = max(1, query["page"].flatMap(Int.init) ?? 1)
+            let total = objects.count
+            let pageCount = (total + pageSize - 1) / pageSize
+            let page = max(1, min(requestedPage, pageCount))
+            let start = min((requestedPage - 1) * pageSize, total)
+            rows = objects[start..<min(start + pageSize, total)]
+            var pager: [String: JSONValue] = [
+                "page": .number(Double(page)), "total": .number(Double(total)),
+                "pageSize": .number(Double(pageSize)), "pageCount": .number(Double(pageCount)),
+            ]
+            if page < pageCount { pager["nextPage"] = .string(pageLink(page + 1, pageSize: pageSize)) }
+            if page > 1 { pager["prevPage"] = .string(pageLink(page - 1, pageSize: pageSize)) }
+            body["pager"] = .object(pager)
+        }
+        body[type.plural] = .array(rows.map { view.render($0, type: type, fields: fields) })
+        var response = Reply.json(.object(body))
+        response.headers[.cacheControl] = "no-cache, private"
+        return response
+    }
+
+    /// DHIS2's pager link: `?page=N` (omitted for page 1), `&pageSize=N` unless 50, then every other parameter.
+    private func pageLink(_ page: Int, pageSize: Int) -> String {
+        var parameters: [String] = []
+        if page > 1 { parameters.append("page=\(page)") }
+        if pageSize != 50 { parameters.append("pageSize=\(pageSize)") }
+        for (name, value) in environment.query.pairs where !Self.pagingParameters.contains(name) {
+            parameters.append(QueryParameters.encode(name) + "=" + QueryParameters.encode(value))
+        }
+        let suffix = environment.request.uri.path.hasSuffix(".json") ? ".json" : ""
+        let base = "\(environment.contextPath)/api/\(type.plural)\(suffix)"
+        return parameters.isEmpty ? base : base + "?" + parameters.joined(separator: "&")
+    }
+
+    func get(id: String) -> Response {
+        guard let object = environment.snapshot.object(type.plural, id) else { return notFound(id) }
+        let fields = FieldSelection.parse(environment.query.all("fields").joined(separator: ","), default: "*")
+        var response = Reply.json(view.render(object, type: type, fields: fields))
+        response.headers[.cacheControl] = "no-cache, private"
+        return response
+    }
+
+    private func notFound(_ id: String) -> Response {
+        Reply.webMessage(.notFound, message: "\(type.javaName) with id \(id) could not be found.", errorCode: "E1005")
+    }
+
+    // MARK: Write
+
+    func create() async throws -> Response {
+        let input: [String: JSONValue]
+        switch parseBody() {
+        case .success(let object): input = object
+        case .failure(let response): return response
+        }
+        let importer = MetadataImporter(type: type, version: state.version, principalID: environment.principal.user.id, types: state.types)
+        let outcome = try await state.store.mutate { snapshot in
+            let result = importer.create(input, snapshot: snapshot)
+            return (result.outcome, result.writes)
+        }
+        return report(outcome, successStatus: .created)
+    }
+
+    func replace(id: String) async throws -> Response {
+        let input: [String: JSONValue]
+        switch parseBody() {
+        case .success(let object): input = object
+        case .failure(let response): return response
+        }
+        let importer = MetadataImporter(type: type, version: state.version, principalID: environment.principal.user.id, types: state.types)
+        let outcome = try await state.store.mutate { snapshot in
+            let result = importer.replace(id: id, with: input, snapshot: snapshot)
+            return (result.outcome, result.writes)
+        }
+        return report(outcome, successStatus: .ok)
+    }
+
+    func delete(id: String) async throws -> Response {
+        let importer = MetadataImporter(type: type, version: state.version, principalID: environment.principal.user.id, types: state.types)
+        let outcome = try await state.store.mutate { snapshot in
+            let result = importer.delete(id: id, snapshot: snapshot)
+            return (result.outcome, result.writes)
+        }
+        return report(outcome, successStatus: .ok)
+    }
+
+    private enum BodyResult {
+        case success([String: JSONValue])
+        case failure(Response)
+    }
+
+    private func parseBody() -> BodyResult {
+        let bytes = Data(environment.body.readableBytesView)
+        guard let value = try? JSONValue(parsing: bytes), case .object(let object) = value else {
+            let message = bytes.isEmpty
+                ? "Required request body is missing"
+                : "JSON parse error: Unexpected character: the request body is not a JSON object"
+            return .failure(Reply.webMessage(.badRequest, message: message))
+        }
+        return .success(object)
+    }
+
+    private func report(_ outcome: ImportOutcome, successStatus: HTTPResponse.Status) -> Response {
+        switch outcome {
+        case .notFound(let id):
+            return notFound(id)
+        case .badRequest(let message):
+            return Reply.webMessage(.badRequest, message: message)
+        case .success(let uid):
+            var headers = HTTPFields()
+            if successStatus == .created { headers[.location] = "\(environment.contextPath)/api/\(type.plural)/\(uid)" }
+            return Reply.webMessage(
+                successStatus, messageStatus: "OK", response: objectReport(uid: uid, errors: []), headers: headers)
+        case .failure(let uid, let errors, let isDeleteVeto):
+            return Reply.webMessage(
+                .conflict, messageStatus: isDeleteVeto ? "WARNING" : "ERROR",
+                message: "One or more errors occurred, please see full details in import report.",
+                response: objectReport(uid: uid, errors: errors))
+        }
+    }
+
+    private func objectReport(uid: String, errors: [JSONValue]) -> JSONValue {
+        [
+            "responseType": .string(state.version.objectReportResponseType),
+            "uid": .string(uid),
+            "klass": .string(type.klass),
+            "errorReports": .array(errors),
+        ]
+    }
+}
