@@ -75,10 +75,14 @@ struct EnvelopeOpenAPITests {
         WireExpectation(
             "JobReference (2.42+ kick-off payloads)", JobReference.CodingKeys.self,
             in: ["JobConfigurationWebMessageResponse", "TrackerJobWebMessageResponse"], absentFromV41: true),
-        // v41 documents no kick-off payload; its JobConfiguration holds every key except the tracker job's location.
+        // v41 leaves WebMessage.response untyped, so it documents no kick-off payload. The payload copies these
+        // JobConfiguration fields (checked here in every version) and adds `relativeNotifierEndpoint`, as does the
+        // tracker job its `location` (both checked above for v42+).
         WireExpectation(
-            "JobReference (JobConfiguration)",
-            keys: JobReference.CodingKeys.allCases.map(\.rawValue).filter { $0 != "location" }, in: ["JobConfiguration"]),
+            "JobReference (JobConfiguration fields)",
+            keys: JobReference.CodingKeys.allCases.map(\.rawValue)
+                .filter { $0 != "location" && $0 != "relativeNotifierEndpoint" },
+            in: ["JobConfiguration"]),
         WireExpectation("TrackerImportReport", TrackerImportReport.CodingKeys.self, in: ["TrackerImportReport"]),
         WireExpectation(
             "TrackerImportReport.ValidationReport", TrackerImportReport.ValidationReport.CodingKeys.self,

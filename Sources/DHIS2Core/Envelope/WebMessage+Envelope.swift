@@ -90,14 +90,17 @@ extension WebMessage {
         if let nested = payload[SummaryKey.importCount.rawValue], nested.objectValue != nil {
             return try? nested.decode(ImportCount.self)
         }
-        let flat = ImportCount.CodingKeys.allCases.contains { payload[$0.rawValue]?.intValue != nil }
-        if flat { return try? response?.decode(ImportCount.self) }
-        if let created = payload[ImportCountResponseKey.created.rawValue]?.intValue {
+        // ImportCountWebMessageResponse shares `updated`/`deleted` with ImportCount; `created` (an integer, unlike a
+        // JobConfiguration's `created` date) without `imported` tells it apart.
+        if let created = payload[ImportCountResponseKey.created.rawValue]?.intValue,
+            payload[ImportCount.CodingKeys.imported.rawValue] == nil
+        {
             return ImportCount(
                 imported: created, updated: payload[ImportCountResponseKey.updated.rawValue]?.intValue ?? 0,
                 deleted: payload[ImportCountResponseKey.deleted.rawValue]?.intValue ?? 0)
         }
-        return nil
+        let flat = ImportCount.CodingKeys.allCases.contains { payload[$0.rawValue]?.intValue != nil }
+        return flat ? try? response?.decode(ImportCount.self) : nil
     }
 
     /// Every problem the payload reports, normalised to ``ImportConflict``: ImportSummary `conflicts`, the error
