@@ -166,3 +166,23 @@ struct EnvelopeOutcomeTests {
         #expect(outcome.description == "partial (imported 1, updated 1, ignored 1, deleted 0; 1 conflict)")
     }
 }
+
+@Suite("ImportOutcome from a thrown error")
+struct EnvelopeErrorOutcomeTests {
+    @Test("a 409 error carrying an ImportSummary reads as a partial import with its conflicts")
+    func conflictErrorIsPartial() throws {
+        let message = try EnvelopeBodies.webMessage(EnvelopeBodies.dataValuesPartlyImported)
+        let error = DHIS2Error(
+            code: .api, message: "POST /api/dataValueSets answered 409", method: "POST", path: "/api/dataValueSets",
+            status: 409, webMessage: message)
+        let outcome = try #require(error.importOutcome)
+        #expect(outcome.isPartial)
+        #expect(outcome.counts.imported == 1)
+        #expect(outcome.conflicts.map(\.errorCode) == ["E7633"])
+    }
+
+    @Test("an error without a WebMessage has no import outcome")
+    func transportErrorHasNoOutcome() {
+        #expect(DHIS2Error(code: .transport, message: "connection refused").importOutcome == nil)
+    }
+}

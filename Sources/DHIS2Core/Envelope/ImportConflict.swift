@@ -15,7 +15,9 @@
 public struct ImportConflict: Codable, Hashable, Sendable, CustomStringConvertible {
     /// Which report a conflict was read from.
     public struct Origin: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+        /// The wire name.
         public let rawValue: String
+        /// A value by its wire name; values this library does not list are kept as they are.
         public init(rawValue: String) { self.rawValue = rawValue }
         /// An ImportSummary `conflicts[]` entry (aggregate data values, complete registrations, …).
         public static let importSummary = Origin(rawValue: "importSummary")
@@ -141,7 +143,7 @@ public struct ImportConflict: Codable, Hashable, Sendable, CustomStringConvertib
         if !args.isEmpty { try own.encode(args, forKey: .args) }
     }
 
-    /// `E4000 on fbfJHSPpUQD (org.hisp.dhis.dataelement.DataElement) [rows 0, 3]: Missing required property …`.
+    /// A one-line summary, e.g. `E4000 on fbfJHSPpUQD (org.hisp.dhis.dataelement.DataElement) property shortName: Missing …`.
     public var description: String {
         var text = errorCode ?? "conflict"
         if let subject = uid ?? object { text += " on \(subject)" }

@@ -6,7 +6,9 @@
 public struct ImportSummary: Codable, Hashable, Sendable {
     /// DHIS2's `ImportStatus`: `SUCCESS`, `WARNING` or `ERROR` (not the envelope's `OK`/`WARNING`/`ERROR`).
     public struct Status: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+        /// The wire name.
         public let rawValue: String
+        /// A value by its wire name; values this library does not list are kept as they are.
         public init(rawValue: String) { self.rawValue = rawValue }
         /// Every row was imported, updated, deleted or ignored as unchanged.
         public static let success = Status(rawValue: "SUCCESS")

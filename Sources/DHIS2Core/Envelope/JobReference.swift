@@ -12,36 +12,62 @@
 public struct JobReference: Codable, Hashable, Sendable {
     /// DHIS2's `JobType`, e.g. `ANALYTICS_TABLE`, `DATAVALUE_IMPORT`, `METADATA_IMPORT`.
     public struct JobType: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+        /// The wire name.
         public let rawValue: String
+        /// A value by its wire name; values this library does not list are kept as they are.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// `ANALYTICS_TABLE`.
         public static let analyticsTable = JobType(rawValue: "ANALYTICS_TABLE")
+        /// `CONTINUOUS_ANALYTICS_TABLE`.
         public static let continuousAnalyticsTable = JobType(rawValue: "CONTINUOUS_ANALYTICS_TABLE")
+        /// `RESOURCE_TABLE`.
         public static let resourceTable = JobType(rawValue: "RESOURCE_TABLE")
+        /// `MONITORING`.
         public static let monitoring = JobType(rawValue: "MONITORING")
+        /// `DATA_INTEGRITY`.
         public static let dataIntegrity = JobType(rawValue: "DATA_INTEGRITY")
+        /// `DATA_INTEGRITY_DETAILS`.
         public static let dataIntegrityDetails = JobType(rawValue: "DATA_INTEGRITY_DETAILS")
+        /// `DATAVALUE_IMPORT`.
         public static let dataValueImport = JobType(rawValue: "DATAVALUE_IMPORT")
+        /// `METADATA_IMPORT`.
         public static let metadataImport = JobType(rawValue: "METADATA_IMPORT")
+        /// `TRACKER_IMPORT_JOB`.
         public static let trackerImportJob = JobType(rawValue: "TRACKER_IMPORT_JOB")
+        /// `GEOJSON_IMPORT`.
         public static let geoJSONImport = JobType(rawValue: "GEOJSON_IMPORT")
+        /// `GML_IMPORT`.
         public static let gmlImport = JobType(rawValue: "GML_IMPORT")
+        /// `COMPLETE_DATA_SET_REGISTRATION_IMPORT`.
         public static let completeDataSetRegistrationImport = JobType(rawValue: "COMPLETE_DATA_SET_REGISTRATION_IMPORT")
+        /// `PREDICTOR`.
         public static let predictor = JobType(rawValue: "PREDICTOR")
+        /// `DATA_SYNC`.
         public static let dataSync = JobType(rawValue: "DATA_SYNC")
+        /// `META_DATA_SYNC`.
         public static let metadataSync = JobType(rawValue: "META_DATA_SYNC")
         public var description: String { rawValue }
     }
 
     /// DHIS2's `JobStatus`, e.g. `NOT_STARTED`, `RUNNING`, `COMPLETED`.
     public struct JobStatus: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+        /// The wire name.
         public let rawValue: String
+        /// A value by its wire name; values this library does not list are kept as they are.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// `RUNNING`.
         public static let running = JobStatus(rawValue: "RUNNING")
+        /// `SCHEDULED`.
         public static let scheduled = JobStatus(rawValue: "SCHEDULED")
+        /// `DISABLED`.
         public static let disabled = JobStatus(rawValue: "DISABLED")
+        /// `COMPLETED`.
         public static let completed = JobStatus(rawValue: "COMPLETED")
+        /// `STOPPED`.
         public static let stopped = JobStatus(rawValue: "STOPPED")
+        /// `FAILED`.
         public static let failed = JobStatus(rawValue: "FAILED")
+        /// `NOT_STARTED`.
         public static let notStarted = JobStatus(rawValue: "NOT_STARTED")
         public var description: String { rawValue }
     }

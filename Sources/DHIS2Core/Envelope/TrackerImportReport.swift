@@ -5,11 +5,17 @@
 public struct TrackerImportReport: Codable, Hashable, Sendable {
     /// DHIS2's `TrackerType`: `TRACKED_ENTITY`, `ENROLLMENT`, `EVENT` or `RELATIONSHIP`.
     public struct TrackerType: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+        /// The wire name.
         public let rawValue: String
+        /// A value by its wire name; values this library does not list are kept as they are.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// `TRACKED_ENTITY`.
         public static let trackedEntity = TrackerType(rawValue: "TRACKED_ENTITY")
+        /// `ENROLLMENT`.
         public static let enrollment = TrackerType(rawValue: "ENROLLMENT")
+        /// `EVENT`.
         public static let event = TrackerType(rawValue: "EVENT")
+        /// `RELATIONSHIP`.
         public static let relationship = TrackerType(rawValue: "RELATIONSHIP")
         public var description: String { rawValue }
     }
