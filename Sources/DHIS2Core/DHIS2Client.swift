@@ -195,7 +195,7 @@ extension DHIS2Client {
     /// carries an import report or import summary is a result to read (what was imported, what conflicted), not a
     /// lost exception. Other failures throw.
     public func webMessage(
-        _ method: HTTPMethod, _ path: String, query: [URLQueryItem] = [], body: JSONValue? = nil,
+        _ method: DHIS2Request.Method, _ path: String, query: [URLQueryItem] = [], body: JSONValue? = nil,
         contentType: String? = nil
     ) async throws(DHIS2Error) -> WebMessage {
         var request = try jsonRequest(method, path, query, body)
@@ -248,7 +248,7 @@ extension DHIS2Client {
         try ResponseInterpreter.json(from: try await executor.send(request), request: request)
     }
 
-    private func jsonRequest(_ method: HTTPMethod, _ path: String, _ query: [URLQueryItem], _ body: JSONValue?)
+    private func jsonRequest(_ method: DHIS2Request.Method, _ path: String, _ query: [URLQueryItem], _ body: JSONValue?)
         throws(DHIS2Error) -> DHIS2Request
     {
         var request = DHIS2Request(method: method, path: path, query: query)

@@ -42,7 +42,7 @@ public struct RetryPolicy: Hashable, Sendable {
     public static let never = RetryPolicy(maxAttempts: 1)
 
     /// Whether a request with `method` may be retried at all under this policy.
-    public func allowsRetry(of method: HTTPMethod) -> Bool {
+    public func allowsRetry(of method: DHIS2Request.Method) -> Bool {
         method.isIdempotent || retriesNonIdempotentRequests
     }
 

@@ -7,24 +7,6 @@ import NIOHTTP1
 import NIOSSL
 import NIOHTTPCompression
 
-/// An HTTP method.
-public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue.uppercased() }
-
-    public static let get = HTTPMethod(rawValue: "GET")
-    public static let post = HTTPMethod(rawValue: "POST")
-    public static let put = HTTPMethod(rawValue: "PUT")
-    public static let patch = HTTPMethod(rawValue: "PATCH")
-    public static let delete = HTTPMethod(rawValue: "DELETE")
-    public static let head = HTTPMethod(rawValue: "HEAD")
-
-    /// Whether sending the request twice has the same effect as once (GET, HEAD, PUT, DELETE, OPTIONS).
-    public var isIdempotent: Bool { ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].contains(rawValue) }
-
-    public var description: String { rawValue }
-}
-
 /// What carries requests to the server: AsyncHTTPClient by default, or your own (a proxy, a recorder, a test double).
 ///
 /// A transport sends exactly what it is given; authentication, retries and error mapping happen in the client.
@@ -68,8 +50,26 @@ public final class AsyncHTTPClientTransport: DHIS2Transport {
 
 /// A request before authentication: method, path below the base URL, query and body.
 public struct DHIS2Request: Sendable {
+    /// An HTTP method. (Nested, so it never clashes with NIO's `HTTPMethod` in files that import both.)
+    public struct Method: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue.uppercased() }
+
+        public static let get = Method(rawValue: "GET")
+        public static let post = Method(rawValue: "POST")
+        public static let put = Method(rawValue: "PUT")
+        public static let patch = Method(rawValue: "PATCH")
+        public static let delete = Method(rawValue: "DELETE")
+        public static let head = Method(rawValue: "HEAD")
+
+        /// Whether sending the request twice has the same effect as once (GET, HEAD, PUT, DELETE, OPTIONS).
+        public var isIdempotent: Bool { ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].contains(rawValue) }
+
+        public var description: String { rawValue }
+    }
+
     /// The HTTP method.
-    public var method: HTTPMethod
+    public var method: Method
     /// The path below the base URL, e.g. `/api/dataElements`. A path without a leading `/` is taken as below
     /// `/api/` (`dataElements` → `/api/dataElements`).
     public var path: String
@@ -83,7 +83,7 @@ public struct DHIS2Request: Sendable {
     public var accept: String
 
     public init(
-        method: HTTPMethod, path: String, query: [URLQueryItem] = [], body: Data? = nil, contentType: String? = nil,
+        method: Method, path: String, query: [URLQueryItem] = [], body: Data? = nil, contentType: String? = nil,
         accept: String = "application/json"
     ) {
         self.method = method
