@@ -1,1 +1,191 @@
+// dhis2-benchmark: client request throughput against a DHIS2 server (or the emulator) in another process.
+//
+//   swift run -c release dhis2 emulator serve --port 8080 --log-level warning   # terminal 1
+//   swift run -c release dhis2-benchmark --url http://127.0.0.1:8080             # terminal 2
+//
+// For every concurrency level it sends N `GET /api/dataElements/{id}` through one DHIS2Client, spread over that
+// many tasks, and reports wall time, throughput, latency percentiles and the client's own CPU time per request.
+import ArgumentParser
 import DHIS2
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+struct ClientThroughputBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dhis2-benchmark",
+        abstract: "Measure DHIS2Client request throughput against a server running in another process.",
+        discussion: """
+            Credentials come from DHIS2_PAT, or DHIS2_USERNAME and DHIS2_PASSWORD (default admin / district, the \
+            emulator's demo account). Build in release mode: a debug build measures the compiler, not the client.
+            """)
+
+    @Option(help: "The server's root URL, e.g. http://127.0.0.1:8080.")
+    var url: String
+
+    @Option(help: "Requests per concurrency level.")
+    var requests = 20_000
+
+    @Option(
+        help: ArgumentHelp("Comma-separated concurrency levels (tasks sending requests at once).", valueName: "list"))
+    var concurrency = "1,8,64"
+
+    @Option(help: "HTTP connections the client keeps to the server (the library's default is 8).")
+    var connections = DHIS2Configuration().connectionPoolSize
+
+    @Option(help: "Warm-up requests before measuring (at the highest concurrency level).")
+    var warmup = 2_000
+
+    var levels: [Int] { concurrency.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func validate() throws {
+        guard requests > 0 else { throw ValidationError("--requests must be at least 1.") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative.") }
+        guard connections > 0 else { throw ValidationError("--connections must be at least 1.") }
+        let parts = concurrency.split(separator: ",")
+        guard !parts.isEmpty, levels.count == parts.count, levels.allSatisfy({ $0 > 0 && $0 <= requests }) else {
+            throw ValidationError("--concurrency must be a comma-separated list of levels from 1 to --requests.")
+        }
+    }
+
+    func run() async throws {
+        #if DEBUG
+            FileHandle.standardError.write(Data("warning: this is a debug build; measure with `-c release`.\n".utf8))
+        #endif
+        let environment = ProcessInfo.processInfo.environment
+        let auth: any AuthProvider
+        if let token = environment["DHIS2_PAT"], !token.isEmpty {
+            auth = PersonalAccessTokenAuth(token: token)
+        } else {
+            auth = BasicAuth(
+                username: environment["DHIS2_USERNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "admin",
+                password: environment["DHIS2_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? "district")
+        }
+        let configuration = DHIS2Configuration(connectionPoolSize: connections, userAgent: "swift-dhis2-benchmark/0.1")
+        let levels = self.levels
+        let requests = self.requests
+        let warmup = self.warmup
+        try await DHIS2Client.withConnection(to: url, auth: auth, configuration: configuration) { client in
+            let page = try await client.get(
+                "/api/dataElements",
+                query: [URLQueryItem(name: "fields", value: "id"), URLQueryItem(name: "pageSize", value: "1")])
+            guard let id = page["dataElements"]?[0]?["id"]?.stringValue else {
+                throw ValidationError("The server at \(url) has no data elements to read.")
+            }
+            let path = "/api/dataElements/\(id)"
+            print("server:      \(client.baseURL) (DHIS2 \(client.serverVersion?.rawValue ?? "?"), API \(client.apiVersion))")
+            print("request:     GET \(path)")
+            print("connections: \(connections)   requests per level: \(requests)   warm-up: \(warmup)")
+            if warmup > 0 {
+                _ = try await measure(client, path: path, requests: warmup, concurrency: min(levels.max() ?? 1, warmup))
+            }
+            print("")
+            let header = ["concurrency", "requests", "wall s", "req/s", "p50 ms", "p99 ms", "CPU µs/req"]
+            print(Table.row(header))
+            print(Table.separator(columns: header.count))
+            for level in levels {
+                let result = try await measure(client, path: path, requests: requests, concurrency: level)
+                print(Table.row(result.cells))
+            }
+        }
+    }
+}
+
+/// What one concurrency level measured.
+struct LevelResult {
+    var concurrency: Int
+    var requests: Int
+    var wallSeconds: Double
+    var latenciesMs: [Double]
+    var cpuSeconds: Double
+
+    var cells: [String] {
+        let sorted = latenciesMs.sorted()
+        return [
+            "\(concurrency)", "\(requests)", String(format: "%.2f", wallSeconds),
+            String(format: "%.0f", Double(requests) / wallSeconds),
+            String(format: "%.2f", percentile(sorted, 0.50)), String(format: "%.2f", percentile(sorted, 0.99)),
+            String(format: "%.1f", cpuSeconds / Double(requests) * 1_000_000),
+        ]
+    }
+
+    /// The nearest-rank percentile of an ascending list.
+    private func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let rank = Int((fraction * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+}
+
+/// Sends `requests` GETs of `path`, spread over `concurrency` tasks, and measures them.
+func measure(_ client: DHIS2Client, path: String, requests: Int, concurrency: Int) async throws -> LevelResult {
+    let clock = ContinuousClock()
+    let cpuBefore = processCPUSeconds()
+    let start = clock.now
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        for worker in 0..<concurrency {
+            let share = requests / concurrency + (worker < requests % concurrency ? 1 : 0)
+            group.addTask {
+                var samples = [Double]()
+                samples.reserveCapacity(share)
+                for _ in 0..<share {
+                    let sent = clock.now
+                    _ = try await client.get(path)
+                    let elapsed = sent.duration(to: clock.now)
+                    samples.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                }
+                return samples
+            }
+        }
+        var all = [Double]()
+        all.reserveCapacity(requests)
+        for try await samples in group { all += samples }
+        return all
+    }
+    let wall = start.duration(to: clock.now)
+    let cpuAfter = processCPUSeconds()
+    return LevelResult(
+        concurrency: concurrency, requests: requests,
+        wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18,
+        latenciesMs: latencies, cpuSeconds: cpuAfter - cpuBefore)
+}
+
+/// User plus system CPU time of this process so far (`getrusage(RUSAGE_SELF)`), in seconds.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Glibc)
+        // Glibc imports RUSAGE_SELF as an enum case, while getrusage takes the plain integer.
+        let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+    #else
+        let who = RUSAGE_SELF
+    #endif
+    guard getrusage(who, &usage) == 0 else { return .nan }
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Fixed-width, right-aligned table rows (also valid Markdown table rows).
+enum Table {
+    static func row(_ cells: [String]) -> String {
+        "| " + cells.map { String(repeating: " ", count: max(0, 11 - $0.count)) + $0 }.joined(separator: " | ") + " |"
+    }
+
+    /// The Markdown header separator, right-aligning every column.
+    static func separator(columns: Int) -> String {
+        "| " + Array(repeating: "----------:", count: columns).joined(separator: " | ") + " |"
+    }
+}
+
+// Top-level code resolves `main()` to ParsableCommand's synchronous one, so parse and run explicitly.
+do {
+    let command = try ClientThroughputBenchmark.parse()
+    try await command.run()
+} catch {
+    ClientThroughputBenchmark.exit(withError: error)
+}
