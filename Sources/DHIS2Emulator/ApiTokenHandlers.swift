@@ -12,9 +12,9 @@ enum ApiTokenHandlers {
     static func route(_ environment: RequestEnvironment, state: EmulatorState) async throws -> Response? {
         let segments = environment.segments
         switch (environment.request.method, segments.count) {
-        case (.get, 1): return list(environment)
+        case (.get, 1): return list(environment, state: state)
         case (.post, 1): return try await create(environment, state: state)
-        case (.get, 2) where UID.isValid(segments[1]): return get(environment, id: segments[1])
+        case (.get, 2) where UID.isValid(segments[1]): return get(environment, state: state, id: segments[1])
         case (.delete, 2) where UID.isValid(segments[1]): return try await delete(environment, state: state, id: segments[1])
         default: return nil
         }
@@ -28,20 +28,24 @@ enum ApiTokenHandlers {
         return token
     }
 
-    private static func view(_ token: StoredToken, environment: RequestEnvironment) -> [String: JSONValue] {
+    private static func view(_ token: StoredToken, environment: RequestEnvironment, version: EmulatedVersion)
+        -> [String: JSONValue]
+    {
         var object = token.object
         object["href"] = .string("\(environment.contextPath)/api/apiToken/\(token.id)")
         object["access"] = ["manage": true, "write": true, "read": true, "update": true, "delete": true]
-        object["favorite"] = false
-        object["favorites"] = []
+        if MetadataView.hasFavorites("apiToken", version: version) {
+            object["favorite"] = false
+            object["favorites"] = []
+        }
         return object
     }
 
-    static func list(_ environment: RequestEnvironment) -> Response {
+    static func list(_ environment: RequestEnvironment, state: EmulatorState) -> Response {
         let tokens = environment.snapshot.tokens.values.filter { $0.ownerID == environment.principal.user.id }
             .sorted { $0.id < $1.id }
         let fields = FieldSelection.parse(environment.query.all("fields").joined(separator: ","), default: "id,displayName")
-        let rendered = tokens.map { PlainFieldFilter.apply(fields, to: .object(view($0, environment: environment))) }
+        let rendered = tokens.map { PlainFieldFilter.apply(fields, to: .object(view($0, environment: environment, version: state.version))) }
         var body: [String: JSONValue] = ["apiToken": .array(rendered)]
         if environment.query["paging"]?.lowercased() != "false" {
             body["pager"] = [
@@ -52,10 +56,10 @@ enum ApiTokenHandlers {
         return Reply.json(.object(body))
     }
 
-    static func get(_ environment: RequestEnvironment, id: String) -> Response {
+    static func get(_ environment: RequestEnvironment, state: EmulatorState, id: String) -> Response {
         guard let token = ownToken(environment, id: id) else { return notFound(id) }
         let fields = FieldSelection.parse(environment.query.all("fields").joined(separator: ","), default: "*")
-        return Reply.json(PlainFieldFilter.apply(fields, to: .object(view(token, environment: environment))))
+        return Reply.json(PlainFieldFilter.apply(fields, to: .object(view(token, environment: environment, version: state.version))))
     }
 
     private static func notFound(_ id: String) -> Response {

@@ -10,7 +10,7 @@ struct MetadataHandlers {
     let state: EmulatorState
 
     private var view: MetadataView {
-        MetadataView(snapshot: environment.snapshot, types: state.types, contextPath: environment.contextPath)
+        MetadataView(snapshot: environment.snapshot, types: state.types, contextPath: environment.contextPath, version: state.version)
     }
 
     private static let pagingParameters: Set<String> = ["page", "pageSize"]

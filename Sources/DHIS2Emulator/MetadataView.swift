@@ -6,11 +6,13 @@ struct MetadataView: Sendable {
     let snapshot: StoreSnapshot
     let types: [String: MetadataType]
     let contextPath: String
+    let version: EmulatedVersion
     /// For every `(type, via)` inverse collection: target UID → UIDs of the objects pointing at it.
     private let inverseIndex: [String: [String: [String]]]
 
-    init(snapshot: StoreSnapshot, types: [String: MetadataType], contextPath: String) {
+    init(snapshot: StoreSnapshot, types: [String: MetadataType], contextPath: String, version: EmulatedVersion) {
         self.snapshot = snapshot
+        self.version = version
         self.types = types
         self.contextPath = contextPath
         var index: [String: [String: [String]]] = [:]
@@ -43,6 +45,14 @@ struct MetadataView: Sendable {
         "access", "favorite", "favorites", "optionSetValue", "isDefault",
     ]
 
+    /// Whether the type's schema still has `favorite`/`favorites` in that version (OpenAPI v43 dropped them from
+    /// CategoryCombo and CategoryOption, v44 from every type).
+    static func hasFavorites(_ plural: String, version: EmulatedVersion) -> Bool {
+        if version.minor >= 44 { return false }
+        if version.minor == 43 { return !["categoryCombos", "categoryOptions"].contains(plural) }
+        return true
+    }
+
     /// The stored object plus everything DHIS2 computes on read.
     func fullView(_ object: [String: JSONValue], type: MetadataType) -> [String: JSONValue] {
         var view = object
@@ -56,8 +66,10 @@ struct MetadataView: Sendable {
         if type.plural == "dataElements" { view["optionSetValue"] = .bool(object["optionSet"] != nil) }
         if type.plural == "categoryCombos" { view["isDefault"] = .bool(object["name"]?.stringValue == "default") }
         view["access"] = ["manage": true, "write": true, "read": true, "update": true, "delete": true]
-        view["favorite"] = false
-        view["favorites"] = []
+        if MetadataView.hasFavorites(type.plural, version: version) {
+            view["favorite"] = false
+            view["favorites"] = []
+        }
         for property in type.properties {
             guard case .inverse(let source, let via) = property.kind else { continue }
             let ids = inverseIndex[source + "." + via]?[id] ?? []

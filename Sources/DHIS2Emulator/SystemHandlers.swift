@@ -103,7 +103,6 @@ enum SystemHandlers {
                 environment.snapshot.tokens.values.filter { $0.ownerID == user.id }.map { ["id": .string($0.id)] }
                     .sorted { ($0["id"]?.stringValue ?? "") < ($1["id"]?.stringValue ?? "") }),
             "translations": [],
-            "attributeValues": [],
             "access": ["manage": true, "write": true, "read": true, "update": true, "delete": true],
             "sharing": ["owner": .string(user.id), "public": "--------", "users": [:], "userGroups": [:]],
             "userGroupAccesses": [],
@@ -116,6 +115,8 @@ enum SystemHandlers {
             if let value = profile[key] { me[key] = value }
         }
         if state.version.minor < 44 { me["favorites"] = [] }
+        // MeDto's attributeValues is an array in 2.41 and an `AttributeValues` object from 2.42; the admin has none.
+        if state.version.minor == 41 { me["attributeValues"] = [] }
         if state.version.minor >= 42 {
             me["twoFactorType"] = "NOT_ENABLED"
             me["emailVerified"] = false
