@@ -100,11 +100,17 @@ struct EmulatorCommand: AsyncParsableCommand {
             } catch is CancellationError {
                 // The caller cancelled the serve: stop like on Ctrl-C.
             } catch {
-                try? await emulator.shutdown()
+                try? await Self.stop(emulator)
                 throw error
             }
-            try await emulator.shutdown()
+            try await Self.stop(emulator)
             terminal.print("Emulator stopped.")
+        }
+
+        /// Shuts `emulator` down in a task of its own, awaited here: the shutdown must run to the end even when the
+        /// serving task was cancelled, and in a cancelled task the emulator's SQLite close would be skipped.
+        private static func stop(_ emulator: Emulator) async throws {
+            try await Task { try await emulator.shutdown() }.value
         }
     }
 }

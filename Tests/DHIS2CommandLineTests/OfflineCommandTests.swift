@@ -31,9 +31,11 @@ struct OfflineCommandTests {
         #expect(Set(uids).count == 10_000)
     }
 
-    @Test("dev uid refuses a count below 1 or above 10000 as a usage error", arguments: ["0", "-3", "10001"])
-    func uidCountBounds(count: String) async throws {
-        let run = await runDHIS2(["dev", "uid", "-n", count])
+    @Test(
+        "dev uid refuses a count below 1 or above 10000 as a usage error",
+        arguments: [["-n", "0"], ["--count=-3"], ["-n", "10001"]])
+    func uidCountBounds(count: [String]) async throws {
+        let run = await runDHIS2(["dev", "uid"] + count)
         #expect(run.status == ExitStatus.usage)
         #expect(run.output.isEmpty)
         #expect(run.error.contains("--count must be between 1 and 10000"))
