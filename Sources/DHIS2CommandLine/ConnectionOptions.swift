@@ -16,6 +16,7 @@ public struct ConnectionOptions: ParsableArguments {
     /// The environment variable with the password for Basic authentication.
     public static let passwordVariable = "DHIS2_PASSWORD"
 
+    /// The server's root URL from `--url`; when absent, `DHIS2_URL` is used.
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -24,6 +25,7 @@ public struct ConnectionOptions: ParsableArguments {
             valueName: "url"))
     public var url: String?
 
+    /// Options with no URL given (the argument parser fills them in).
     public init() {}
 
     /// The server URL and authentication the options and the terminal's environment describe.
