@@ -36,6 +36,10 @@ public final class AsyncHTTPClientTransport: DHIS2Transport {
                 concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.connectionPoolSize),
             decompression: .enabled(limit: .ratio(200)))
         config.httpVersion = .automatic
+        // AsyncHTTPClient would keep retrying a refused connection until the connect timeout, so an unreachable server
+        // took 3 × 10 s to report. Failing fast hands the error to the client's RetryPolicy, the one place that
+        // decides about retries.
+        config.connectionPool.retryConnectionEstablishment = false
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 

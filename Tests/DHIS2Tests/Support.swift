@@ -15,7 +15,8 @@ let adminAuth = BasicAuth(username: DemoData.adminUsername, password: DemoData.a
 func withTestEmulator<T: Sendable>(
     version: String = "2.42.6", _ body: (Emulator) async throws -> T
 ) async throws -> T {
-    try await withEmulator(EmulatorConfiguration(version: version), body)
+    let quiet = Logger(label: "dhis2.emulator", factory: { _ in SwiftLogNoOpLogHandler() })
+    return try await withEmulator(EmulatorConfiguration(version: version, logger: quiet), body)
 }
 
 /// A clock for tests: `now` moves only when told, `sleep` records the duration and returns at once.
