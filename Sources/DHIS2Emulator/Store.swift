@@ -1,6 +1,7 @@
 import DHIS2
 import Foundation
 import Logging
+import NIOCore
 import SQLiteNIO
 
 /// A user the emulator authenticates; the password is kept only as a salted SHA-256 hash.
@@ -78,7 +79,12 @@ actor Store {
         }
         let database = try await SQLiteConnection.open(storage: storage, logger: logger)
         let store = Store(database: database, logger: logger)
-        try await store.load()
+        do {
+            try await store.load()
+        } catch {
+            await store.close()
+            throw error
+        }
         return store
     }
 
@@ -185,11 +191,14 @@ actor Store {
         }
     }
 
-    /// Waits for pending writes and closes the database.
+    /// Waits for pending writes and closes the database (also from a cancelled task: the future-based close does
+    /// not observe cancellation, and SQLiteNIO requires every connection to be closed before it is released).
     func close() async {
         _ = try? await writeChain?.value
+        guard !database.isClosed else { return }
         do {
-            try await database.close()
+            let closing: EventLoopFuture<Void> = database.close()
+            try await closing.get()
         } catch {
             logger.debug("closing the emulator database failed", metadata: ["error": "\(error)"])
         }
