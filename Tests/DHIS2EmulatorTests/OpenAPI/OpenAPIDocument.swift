@@ -139,13 +139,28 @@ struct OpenAPIDocument: Sendable {
         let schema: JSONValue?
     }
 
-    /// The response a path declares for `method`, `status` and `contentType`.
+    /// The response a path declares for `method`, `status` and `contentType` (the first, when the path has several
+    /// alternative operations; see ``responses(method:path:status:contentType:)``).
+    func response(method: String, path: String, status: Int, contentType: String = "application/json") throws
+        -> ResponseDeclaration
+    {
+        let all = try responses(method: method, path: path, status: status, contentType: contentType)
+        guard let first = all.first else {
+            throw OpenAPIDocumentError.noSuchPath(method: method.uppercased(), path: path, apiVersion: apiVersion)
+        }
+        return first
+    }
+
+    /// Every response the document declares for `method`, `status` and `contentType` on the path: usually one, but
+    /// DHIS2 declares alternative operations on one path under `#fragment` keys when query parameters select between
+    /// them (`GET /api/organisationUnits/{uid}` answers one object, or with `includeChildren`/`level` a list), and
+    /// the document cannot say which one a given request gets.
     ///
     /// `path` may be concrete or a template, with or without a query string; a literal segment beats a `{parameter}`
     /// when both match. The status is looked up exactly, then as `NXX`, then as `default`. Content type parameters
-    /// (`;charset=UTF-8`) are ignored.
-    func response(method: String, path: String, status: Int, contentType: String = "application/json") throws
-        -> ResponseDeclaration
+    /// (`;charset=UTF-8`) are ignored. Throws when no operation declares the response.
+    func responses(method: String, path: String, status: Int, contentType: String = "application/json") throws
+        -> [ResponseDeclaration]
     {
         let verb = method.lowercased()
         let requestSegments = segments(ofRequestPath: path)
@@ -170,6 +185,7 @@ struct OpenAPIDocument: Sendable {
         let bestLiterals = candidates.map(\.literals).max() ?? 0
         let best = candidates.filter { $0.literals == bestLiterals }.map(\.key).sorted()
 
+        var found: [ResponseDeclaration] = []
         var firstError: OpenAPIDocumentError?
         for key in best {
             guard let responses = root["paths"]?[key]?[verb]?["responses"]?.objectValue else { continue }
@@ -182,15 +198,19 @@ struct OpenAPIDocument: Sendable {
                 continue
             }
             guard let content = declared["content"]?.objectValue, !content.isEmpty else {
-                return ResponseDeclaration(template: key, statusKey: statusKey, schema: nil)
+                found.append(ResponseDeclaration(template: key, statusKey: statusKey, schema: nil))
+                continue
             }
             if let media = content.first(where: { Self.mediaType($0.key) == mediaType })?.value {
-                return ResponseDeclaration(template: key, statusKey: statusKey, schema: media["schema"] ?? .object([:]))
+                found.append(ResponseDeclaration(template: key, statusKey: statusKey,
+                                                 schema: media["schema"] ?? .object([:])))
+                continue
             }
             firstError = firstError
                 ?? .undeclaredContentType(method: method.uppercased(), template: key, status: statusKey,
                                           contentType: mediaType, declared: content.keys.sorted())
         }
+        guard found.isEmpty else { return found }
         throw firstError ?? OpenAPIDocumentError.noSuchPath(method: method.uppercased(), path: path, apiVersion: apiVersion)
     }
 

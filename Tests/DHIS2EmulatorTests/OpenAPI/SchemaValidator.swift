@@ -53,18 +53,34 @@ struct SchemaValidator: Sendable {
     }
 
     /// Violations of a response body against what the document declares for the request: the path's response for
-    /// `status` and `contentType`, after the spec defects of ``SpecDefect/allowList`` are applied. A request the
-    /// document does not describe at all is itself reported as a violation.
+    /// `status` and `contentType`, after the spec defects of ``SpecDefect/allowList`` are applied. When the path has
+    /// alternative operations (see ``OpenAPIDocument/responses(method:path:status:contentType:)``) the body conforms
+    /// if it matches any of them; otherwise the closest alternative's violations are returned. A request the document
+    /// does not describe at all is itself reported as a violation.
     func validateResponse(_ body: JSONValue, method: String, path: String, status: Int,
                           contentType: String = "application/json") -> [String]
     {
-        let declaration: OpenAPIDocument.ResponseDeclaration
+        let declarations: [OpenAPIDocument.ResponseDeclaration]
         do {
-            declaration = try responseDeclaration(method: method, path: path, status: status, contentType: contentType)
+            declarations = try responseDeclarations(method: method, path: path, status: status,
+                                                    contentType: contentType)
         } catch {
             return ["$: \(error)"]
         }
+        var closest: [String]?
+        for declaration in declarations {
+            let violations = validate(body, declaration: declaration, method: method)
+            if violations.isEmpty { return [] }
+            if closest == nil || violations.count < (closest?.count ?? 0) { closest = violations }
+        }
+        return closest ?? []
+    }
+
+    private func validate(_ body: JSONValue, declaration: OpenAPIDocument.ResponseDeclaration, method: String)
+        -> [String]
+    {
         guard var schema = declaration.schema else {
+            if body.isNull { return [] }
             return ["$: \(method.uppercased()) \(declaration.template) response \(declaration.statusKey) declares no body"]
         }
         if let reference = schema["$ref"]?.stringValue {
@@ -79,19 +95,19 @@ struct SchemaValidator: Sendable {
         return validate(body, schema: schema, location: location)
     }
 
-    /// The declaration `validateResponse` validates against, with the undeclared-status defects applied.
-    private func responseDeclaration(method: String, path: String, status: Int, contentType: String) throws
-        -> OpenAPIDocument.ResponseDeclaration
+    /// The declarations `validateResponse` validates against, with the undeclared-status defects applied.
+    private func responseDeclarations(method: String, path: String, status: Int, contentType: String) throws
+        -> [OpenAPIDocument.ResponseDeclaration]
     {
         do {
-            return try document.response(method: method, path: path, status: status, contentType: contentType)
+            return try document.responses(method: method, path: path, status: status, contentType: contentType)
         } catch OpenAPIDocumentError.undeclaredStatus(let failedMethod, let template, let failedStatus, let declared) {
             for defect in defects {
                 if case .undeclaredStatus(let defectMethod, let actual, let documented) = defect.kind,
                     defectMethod == method.uppercased(), actual == status
                 {
-                    return try document.response(method: method, path: path, status: documented,
-                                                 contentType: contentType)
+                    return try document.responses(method: method, path: path, status: documented,
+                                                  contentType: contentType)
                 }
             }
             throw OpenAPIDocumentError.undeclaredStatus(method: failedMethod, template: template,

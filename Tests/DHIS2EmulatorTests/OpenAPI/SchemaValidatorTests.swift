@@ -152,6 +152,20 @@ struct SchemaValidatorTests {
         }
     }
 
+    @Test("a path with alternative operations accepts a body matching any of them, and nothing else")
+    func alternativeOperations() async throws {
+        let validator = try await validator()
+        let path = "/api/organisationUnits/u8jzPde0Igx"
+        let unit: JSONValue = ["id": "u8jzPde0Igx", "name": "Lakeland", "level": 1, "path": "/u8jzPde0Igx"]
+        #expect(validator.validateResponse(unit, method: "GET", path: path, status: 200).isEmpty)
+        // With includeChildren=true the same path answers a list.
+        let list: JSONValue = ["organisationUnits": [unit]]
+        #expect(validator.validateResponse(list, method: "GET", path: path, status: 200).isEmpty)
+        let neither: JSONValue = ["id": "u8jzPde0Igx", "hierarchyLevel": 1]
+        let violations = validator.validateResponse(neither, method: "GET", path: path, status: 200)
+        #expect(violations == ["$.hierarchyLevel: property \"hierarchyLevel\" is not declared by OrganisationUnit"])
+    }
+
     @Test("allow-listed spec defects are tolerated, and nothing else")
     func allowListedDefects() async throws {
         let validator = try await validator()
