@@ -46,10 +46,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The curated public API users import; re-exports DHIS2Core.
+        // The generated models: one superset of DHIS2 2.41–2.44 plus the schema facts as data. Generated only.
+        .target(
+            name: "DHIS2Models",
+            dependencies: ["DHIS2Core"],
+            swiftSettings: swiftSettings
+        ),
+        // The curated public API users import; re-exports DHIS2Core and DHIS2Models.
         .target(
             name: "DHIS2",
-            dependencies: ["DHIS2Core"],
+            dependencies: ["DHIS2Core", "DHIS2Models"],
+            swiftSettings: swiftSettings
+        ),
+        // The model generator; Foundation only, so library users never resolve anything extra for it.
+        .target(
+            name: "DHIS2Codegen",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "dhis2-codegen",
+            dependencies: ["DHIS2Codegen"],
             swiftSettings: swiftSettings
         ),
         // A DHIS2-compatible server (Hummingbird + SQLite) for tests, examples and the demo.

@@ -1,0 +1,99 @@
+// What is generated, decided explicitly, in one place. The README next to this file explains each list.
+
+/// The explicit decisions of the generator: which instance shapes it emits, which names it renames, which DHIS2Core
+/// types it must not shadow, and where real payloads overrule the documents.
+enum GenerationPlan {
+    /// Instance-side shapes (OpenAPI component names) the library uses. Metadata types are not listed: every type in
+    /// `/api/schemas` is generated. Components these reference are generated too.
+    static let instanceShapes: [String] = [
+        // Paging and analytics.
+        "Pager", "Grid", "GridHeader",
+        // Aggregate data.
+        "DataValueSet", "DataValue",
+        // Tracker objects (new tracker API).
+        "TrackerTrackedEntity", "TrackerEnrollment", "TrackerEvent", "TrackerRelationship", "TrackerRelationshipItem",
+        "TrackerAttribute", "TrackerDataValue", "TrackerNote", "TrackerProgramOwner", "TrackerUser",
+        // Jobs and their notifications.
+        "JobConfiguration", "JobNotification",
+        // Data integrity.
+        "DataIntegrityCheck", "DataIntegritySummary", "DataIntegrityDetails", "DataIntegrityIssue",
+        // API tokens, routes and the routes' authentication schemes.
+        "ApiToken", "Route", "HttpBasicAuthScheme", "ApiTokenAuthScheme", "ApiHeadersAuthScheme",
+        "ApiQueryParamsAuthScheme", "OAuth2ClientCredentialsAuthScheme",
+    ]
+
+    /// Component renames across versions and names changed to keep Swift code unambiguous, as
+    /// `component name → generated name`. Components with the same generated name are merged into one superset.
+    static let renames: [String: String] = [
+        // 2.43 split TrackerEvent into events of programs with registration and single events; the superset model
+        // keeps the name of 2.41/2.42 and has the properties of both.
+        "TrackerTrackerEvent": "TrackerEvent",
+        "TrackerSingleEvent": "TrackerEvent",
+        // Foundation has a `Notification` type; a user importing both would get an ambiguous name.
+        "Notification": "JobNotification",
+    ]
+
+    /// Public types of DHIS2Core. `import DHIS2` re-exports DHIS2Core and DHIS2Models, so a generated type with one
+    /// of these names would make the name ambiguous; the hand-written Core type is the public one, and a property
+    /// whose document type is one of these is typed `JSONValue` (decode it with the Core type).
+    static let coreTypeNames: Set<String> = [
+        "APIVersion", "AsyncHTTPClientTransport", "AuthProvider", "AuthorizationHeader", "BasicAuth", "CurrentUser",
+        "DHIS2Client", "DHIS2Clock", "DHIS2Configuration", "DHIS2Error", "DHIS2Request", "DHIS2Response",
+        "DHIS2Transport", "ErrorReport", "ImportConflict", "ImportCount", "ImportOutcome", "ImportReport",
+        "ImportStats", "ImportSummary", "InMemoryTokenStore", "JSONValue", "JobReference", "OAuth2Auth",
+        "OAuth2Token", "ObjectReport", "PersonalAccessTokenAuth", "RetryPolicy", "ServerVersion", "SystemCacheKey",
+        "SystemClock", "SystemInfo", "SystemResource", "TokenStore", "TrackerImportReport", "TypeReport", "UID",
+        "VersionSelection", "WebMessage",
+    ]
+
+    /// Names the generated module itself defines (the runtime); a DHIS2 component of the same name is renamed.
+    static let runtimeTypeNames: Set<String> = [
+        "DHIS2JSONCodable", "DHIS2Model", "MetadataModel", "DHIS2Vocabulary", "Indirect", "DHIS2JSONError",
+        "DHIS2JSONReader", "DHIS2JSONWriter", "APIVersionSet", "MetadataPropertyKind", "MetadataPropertySchema",
+        "MetadataTypeSchema", "MetadataModels", "ObjectReference",
+    ]
+
+    /// Names a generated type must not take, because a type that code importing `DHIS2` commonly also sees has
+    /// it: the Swift standard library (a generated `OptionSet` would shadow `Swift.OptionSet` for every user),
+    /// Foundation (`Expression`, `Predicate`, `Data`, ...) and swift-argument-parser (`Option`, `Flag`, `Argument`,
+    /// used with `import DHIS2` by the `dhis2` command line). Such a type is generated as `DHIS2<Name>`
+    /// (`DHIS2Option`, `DHIS2OptionSet`, `DHIS2Expression`); its `schema.klass` still names the DHIS2 class.
+    static let swiftReservedTypeNames: Set<String> = [
+        // Swift standard library.
+        "Any", "Array", "Bool", "Character", "Codable", "Collection", "Dictionary", "Double", "Equatable", "Error",
+        "Float", "Hashable", "Identifiable", "Int", "Never", "Optional", "OptionSet", "Protocol", "Range", "Result",
+        "Self", "Sendable", "Sequence", "Set", "String", "Type", "Void",
+        // Foundation.
+        "Data", "Date", "Decimal", "Expression", "Locale", "Notification", "Object", "Predicate", "URL", "UUID",
+        // swift-argument-parser.
+        "Argument", "Flag", "Option", "OptionGroup",
+    ]
+
+    /// Java enums whose simple name is also a metadata type's name, with the vocabulary name used instead.
+    static let vocabularyRenames: [String: String] = [
+        // The layout position (COLUMN, ROW, FILTER) of an event repetition; `Attribute` is the metadata type.
+        "org.hisp.dhis.eventvisualization.Attribute": "EventVisualizationAttribute"
+    ]
+
+    /// OpenAPI components that stand for "an identifiable object" in general; the generated property uses
+    /// ``ObjectReference`` (an `{id}` with any other members kept).
+    static let referenceComponents: Set<String> = ["BaseIdentifiableObject", "IdentifiableObject"]
+
+    /// A property whose real payloads disagree with every document, with the type that reads them and the evidence.
+    struct Override {
+        let type: TypeRef
+        let evidence: String
+    }
+
+    /// Overrides keyed `TypeName.property`.
+    static let overrides: [String: Override] = [
+        "MapView.periods": Override(
+            type: .array(.model("ObjectReference")),
+            evidence: "Declared as strings, but the real export (fixtures/play/metadata.json, maps[].mapViews[]."
+                + "periods) holds {id, name} objects."),
+        "Interpretation.likes": Override(
+            type: .int,
+            evidence: "Declared as an object (a reference), but the real export (fixtures/play/metadata.json, "
+                + "interpretations[].likes) holds an integer count."),
+    ]
+}

@@ -1,0 +1,107 @@
+// dhis2-codegen: regenerates Sources/DHIS2Models/Generated from the DHIS2 documents. All behaviour is in
+// DHIS2Codegen; this only reads arguments and the environment.
+import DHIS2Codegen
+import Foundation
+
+let usage = """
+    usage: dhis2-codegen [--reference-dir <dir>] [--output <dir>] [--check]
+           dhis2-codegen --server [--output <dir>]
+
+      --reference-dir  folder with openapi/v4N.json and schemas/v4N.json
+                       (default: $DHIS2_REFERENCE_DIR, else ../shared/dhis2)
+      --output         where the Swift files go (default: Sources/DHIS2Models/Generated)
+      --check          write nothing; exit 1 when the output folder differs from what would be generated
+      --server         read the documents from the server in $DHIS2_URL, signing in with $DHIS2_PAT or
+                       $DHIS2_USERNAME and $DHIS2_PASSWORD (credentials are never flags)
+
+    """
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+    exit(2)
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var referenceDirectory: String?
+var output = "Sources/DHIS2Models/Generated"
+var check = false
+var fromServer = false
+while !arguments.isEmpty {
+    let argument = arguments.removeFirst()
+    switch argument {
+    case "--reference-dir":
+        guard !arguments.isEmpty else { fail("--reference-dir needs a folder.\n" + usage) }
+        referenceDirectory = arguments.removeFirst()
+    case "--output":
+        guard !arguments.isEmpty else { fail("--output needs a folder.\n" + usage) }
+        output = arguments.removeFirst()
+    case "--check": check = true
+    case "--server": fromServer = true
+    case "--help", "-h":
+        print(usage, terminator: "")
+        exit(0)
+    default:
+        fail("Unknown argument \(argument).\n" + usage)
+    }
+}
+
+let environment = ProcessInfo.processInfo.environment
+let documents: ReferenceDocuments
+do {
+    if fromServer {
+        guard let url = environment["DHIS2_URL"].flatMap(URL.init(string:)) else {
+            fail("--server needs DHIS2_URL, e.g. export DHIS2_URL=https://dhis2.example.org")
+        }
+        let authorization: String
+        if let token = environment["DHIS2_PAT"] {
+            authorization = "ApiToken \(token)"
+        } else if let username = environment["DHIS2_USERNAME"], let password = environment["DHIS2_PASSWORD"] {
+            authorization = "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
+        } else {
+            fail("--server needs DHIS2_PAT, or DHIS2_USERNAME and DHIS2_PASSWORD.")
+        }
+        documents = try await ReferenceDocuments.fetch(baseURL: url, authorization: authorization)
+    } else {
+        let directory = referenceDirectory ?? environment["DHIS2_REFERENCE_DIR"] ?? "../shared/dhis2"
+        documents = try ReferenceDocuments.load(from: URL(fileURLWithPath: directory))
+    }
+} catch {
+    fail("dhis2-codegen: \(error)")
+}
+
+let generator = ModelGenerator(documents: documents)
+let outputURL = URL(fileURLWithPath: output)
+if check {
+    let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("dhis2-codegen-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: temporary) }
+    do {
+        try generator.write(to: temporary)
+        let expected = try FileManager.default.contentsOfDirectory(atPath: temporary.path).sorted()
+        let actual = ((try? FileManager.default.contentsOfDirectory(atPath: outputURL.path)) ?? [])
+            .filter { $0.hasSuffix(".swift") }.sorted()
+        var differing = Set(expected).symmetricDifference(actual)
+        for name in expected where actual.contains(name) {
+            let a = try Data(contentsOf: temporary.appendingPathComponent(name))
+            let b = try Data(contentsOf: outputURL.appendingPathComponent(name))
+            if a != b { differing.insert(name) }
+        }
+        if differing.isEmpty {
+            print("\(output) is up to date (\(generator.statistics())).")
+        } else {
+            FileHandle.standardError.write(
+                Data(
+                    ("\(output) differs from the generator's output in: \(differing.sorted().joined(separator: ", ")). "
+                        + "Run `swift run dhis2-codegen` and commit the result.\n").utf8))
+            exit(1)
+        }
+    } catch {
+        fail("dhis2-codegen: \(error)")
+    }
+} else {
+    do {
+        let changed = try generator.write(to: outputURL)
+        print("Generated \(generator.statistics()) into \(output); \(changed.count) files changed.")
+    } catch {
+        fail("dhis2-codegen: \(error)")
+    }
+}
