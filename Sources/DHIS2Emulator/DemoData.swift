@@ -33,11 +33,17 @@ public enum DemoData {
 
     /// One demo data element.
     public struct DataElement: Sendable, Hashable {
+        /// The data element's UID.
         public let id: UID
+        /// Its `name` (unique).
         public let name: String
+        /// Its `shortName` (unique).
         public let shortName: String
+        /// Its `code` (unique).
         public let code: String
+        /// Its DHIS2 `valueType`, e.g. `INTEGER_ZERO_OR_POSITIVE`.
         public let valueType: String
+        /// Its DHIS2 `aggregationType`, e.g. `SUM`.
         public let aggregationType: String
     }
 

@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import DHIS2
 import DHIS2Emulator
 import Foundation
+import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -131,6 +133,47 @@ struct SystemEndpointTests {
                 let info = try await emulator.getJSON("/api/system/info")
                 #expect(info["version"] == .string(version))
             }
+        }
+    }
+}
+
+@Suite("Emulator lifecycle")
+struct EmulatorLifecycleTests {
+    @Test("cancelling the task in waitUntilShutdown stops the server")
+    func cancelWaitingTask() async throws {
+        let emulator = try await Emulator.start()
+        let before = try await emulator.send(.GET, "/api/ping", as: .none)
+        #expect(before.status == 200)
+        let waiter = Task { try await emulator.waitUntilShutdown() }
+        waiter.cancel()
+        try await waiter.value
+        // A fresh client with a short connect timeout: the listening socket is gone, so connecting fails.
+        let client = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: .init(timeout: .init(connect: .milliseconds(500))))
+        await #expect(throws: (any Error).self) {
+            _ = try await client.execute(HTTPClientRequest(url: emulator.baseURL + "/api/ping"), timeout: .seconds(5))
+        }
+        try await client.shutdown()
+    }
+
+    @Test("a port already in use is reported as an EmulatorError")
+    func portInUse() async throws {
+        try await withEmulator { first in
+            await #expect(throws: EmulatorError.self) {
+                try await Emulator.start(.init(port: first.port)).shutdown()
+            }
+        }
+    }
+
+    @Test("the /api/<version>/ prefix and the .json suffix reach the same resources")
+    func versionPrefixAndSuffix() async throws {
+        try await withEmulator { emulator in
+            let plain = try await emulator.getJSON("/api/dataElements/\(DemoData.ancFirstVisitID)?fields=id,name")
+            let prefixed = try await emulator.getJSON("/api/42/dataElements/\(DemoData.ancFirstVisitID)?fields=id,name")
+            let suffixed = try await emulator.getJSON("/api/dataElements/\(DemoData.ancFirstVisitID).json?fields=id,name")
+            #expect(plain == prefixed)
+            #expect(plain == suffixed)
         }
     }
 }
