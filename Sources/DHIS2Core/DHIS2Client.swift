@@ -132,11 +132,16 @@ public final class DHIS2Client: Sendable {
         return url
     }
 
-    private static func redactUserInfo(_ string: String) -> String {
-        guard let components = URLComponents(string: string), components.user != nil || components.password != nil,
-            let at = string.firstIndex(of: "@"), let schemeEnd = string.range(of: "://")
-        else { return string }
-        return String(string[..<schemeEnd.upperBound]) + "<redacted>" + String(string[at...])
+    /// The URL with anything that could be credentials removed. Plain string handling, so a password Foundation
+    /// cannot parse (one containing `/`, `?`, `#` or `@`) is redacted too: everything between `://` and the last `@`
+    /// goes, which may take part of a path with it — harmless in an error message.
+    static func redactUserInfo(_ string: String) -> String {
+        guard let schemeEnd = string.range(of: "://") else {
+            return string.contains("@") ? "<redacted URL>" : string
+        }
+        let rest = string[schemeEnd.upperBound...]
+        guard let at = rest.lastIndex(of: "@") else { return string }
+        return String(string[..<schemeEnd.upperBound]) + "<redacted>" + String(rest[at...])
     }
 }
 

@@ -13,7 +13,7 @@ public struct ServerVersion: Hashable, Comparable, Sendable, CustomStringConvert
     public let hotfix: Int?
     /// Whether the version ends in `-SNAPSHOT` (a development build).
     public let isSnapshot: Bool
-    /// The string exactly as the server sent it.
+    /// The string as the server sent it, without surrounding whitespace.
     public let rawValue: String
 
     /// Parses a version string, returning `nil` when it is not `major.minor[.patch[.hotfix]][-SNAPSHOT]`.

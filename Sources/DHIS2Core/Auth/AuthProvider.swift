@@ -25,13 +25,24 @@ public struct AuthorizationHeader: Sendable, Hashable, CustomStringConvertible, 
 
     public init(_ value: String) { self.value = value }
 
-    /// The scheme (`Basic`, `ApiToken`, `Bearer`) followed by a redaction marker.
+    /// Schemes whose name may be shown; anything else could be part of a secret.
+    private static let knownSchemes: Set<String> = ["basic", "bearer", "apitoken", "digest", "token"]
+
+    /// The scheme (`Basic`, `ApiToken`, `Bearer`) followed by a redaction marker; just the marker when the value does
+    /// not start with a known scheme.
     public var description: String {
-        let scheme = value.split(separator: " ", maxSplits: 1).first.map(String.init) ?? "Authorization"
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, let scheme = parts.first, AuthorizationHeader.knownSchemes.contains(scheme.lowercased())
+        else { return "<redacted>" }
         return "\(scheme) <redacted>"
     }
 
     public var debugDescription: String { description }
+}
+
+extension AuthorizationHeader: CustomReflectable {
+    /// Keeps `dump()` and other mirror-based printing from showing the value.
+    public var customMirror: Mirror { Mirror(self, children: ["value": description]) }
 }
 
 /// HTTP Basic authentication with a DHIS2 username and password.
@@ -52,6 +63,11 @@ public struct BasicAuth: AuthProvider, CustomStringConvertible, CustomDebugStrin
     public var debugDescription: String { description }
 }
 
+extension BasicAuth: CustomReflectable {
+    /// Keeps `dump()` and other mirror-based printing from showing the password.
+    public var customMirror: Mirror { Mirror(self, children: ["username": username, "password": "<redacted>"]) }
+}
+
 /// A DHIS2 personal access token (`d2p_…` since 2.41, `d2pat_…` before), sent as `Authorization: ApiToken <token>`.
 public struct PersonalAccessTokenAuth: AuthProvider, CustomStringConvertible, CustomDebugStringConvertible {
     private let header: AuthorizationHeader
@@ -64,4 +80,9 @@ public struct PersonalAccessTokenAuth: AuthProvider, CustomStringConvertible, Cu
 
     public var description: String { "PersonalAccessTokenAuth(token: <redacted>)" }
     public var debugDescription: String { description }
+}
+
+extension PersonalAccessTokenAuth: CustomReflectable {
+    /// Keeps `dump()` and other mirror-based printing from showing the token.
+    public var customMirror: Mirror { Mirror(self, children: ["token": "<redacted>"]) }
 }

@@ -42,6 +42,18 @@ public struct OAuth2Token: Codable, Hashable, Sendable, CustomStringConvertible,
     public var debugDescription: String { description }
 }
 
+extension OAuth2Token: CustomReflectable {
+    /// Keeps `dump()` and other mirror-based printing from showing the tokens.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "accessToken": "<redacted>", "refreshToken": refreshToken == nil ? "none" : "<redacted>",
+                "expiresAt": expiresAt, "scope": scope ?? "none", "tokenType": tokenType,
+            ])
+    }
+}
+
 /// Where OAuth2 tokens are kept between requests and between runs.
 ///
 /// The client saves every refreshed token here, so the next process starts from the newest one. `DHIS2Profiles`
@@ -72,7 +84,7 @@ public actor InMemoryTokenStore: TokenStore {
 /// server rejects it with 401. Concurrent requests share one in-flight refresh. Every new token is saved to the
 /// token store. The client authenticates to the token endpoint with HTTP Basic (`client_secret_basic`), or sends its
 /// `client_id` in the form when it has no secret (a public client).
-public final class OAuth2Auth: AuthProvider, CustomStringConvertible, CustomDebugStringConvertible {
+public final class OAuth2Auth: AuthProvider, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The token endpoint: `<base>/oauth2/token` on DHIS2 2.42+, `<base>/uaa/oauth/token` on 2.41.
     public let tokenEndpoint: URL
     /// The OAuth2 client id.
@@ -115,6 +127,11 @@ public final class OAuth2Auth: AuthProvider, CustomStringConvertible, CustomDebu
 
     public var description: String { "OAuth2Auth(clientID: \(clientID), tokenEndpoint: \(tokenEndpoint.absoluteString))" }
     public var debugDescription: String { description }
+
+    /// Keeps `dump()` and other mirror-based printing from reaching the client secret or tokens.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["clientID": clientID, "tokenEndpoint": tokenEndpoint, "refreshMargin": refreshMargin])
+    }
 }
 
 /// Holds the current token and makes sure only one refresh is in flight at a time.
