@@ -247,7 +247,8 @@ actor OpenAPIDocumentCache {
 
     func document(apiVersion: Int) async throws -> OpenAPIDocument {
         if let load = loads[apiVersion] { return try await load.value }
-        let load = Task { try OpenAPIDocument.load(serverVersion: "2.\(apiVersion)") }
+        // Detached: parsing takes seconds and must neither run on nor block this actor (other versions load meanwhile).
+        let load = Task.detached { try OpenAPIDocument.load(serverVersion: "2.\(apiVersion)") }
         loads[apiVersion] = load
         return try await load.value
     }
