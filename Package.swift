@@ -107,6 +107,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DHIS2ModelsTests",
+            dependencies: ["DHIS2Models", "DHIS2Core"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DHIS2CoreTests",
             dependencies: ["DHIS2Core"],
             swiftSettings: swiftSettings

@@ -457,7 +457,9 @@ struct ModelBuilder {
                 register(type)
             }
             // Optional unless every version requires it. Nested models stay optional (they are stored boxed).
-            let required = requiredCounts[property] == present.count && !type.isModel
+            let required =
+                requiredCounts[property] == present.count && !type.isModel
+                && GenerationPlan.notRequired["\(name).\(property)"] == nil
             properties.append(
                 PropertyIR(
                     jsonName: property, type: type, versions: versions(types.map(\.0)), isRequired: required,

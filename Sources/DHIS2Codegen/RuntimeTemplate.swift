@@ -68,8 +68,11 @@ extension DHIS2JSONCodable {
     /// Decodes one value from a complete JSON document.
     ///
     /// - Throws: ``DHIS2JSONError`` when the bytes are not JSON or do not have the shape of this type.
-    public init(jsonBytes bytes: [UInt8]) throws {
-        var reader = DHIS2JSONReader(bytes: bytes)
+    ///
+    /// - Parameter strict: Fail on a member whose JSON type differs from the documented one instead of keeping it
+    ///   in `unknownMembers`.
+    public init(jsonBytes bytes: [UInt8], strict: Bool = false) throws {
+        var reader = DHIS2JSONReader(bytes: bytes, strict: strict)
         self = try reader.readDocument(Self.self)
     }
 
@@ -79,10 +82,10 @@ extension DHIS2JSONCodable {
     }
 
     /// Decodes one value from a ``JSONValue`` tree.
-    public init(jsonValue value: JSONValue) throws {
+    public init(jsonValue value: JSONValue, strict: Bool = false) throws {
         var writer = DHIS2JSONWriter()
         writer.write(value)
-        try self.init(jsonBytes: writer.bytes)
+        try self.init(jsonBytes: writer.bytes, strict: strict)
     }
 
     /// The compact JSON encoding of this value (UTF-8).
@@ -159,11 +162,15 @@ public struct DHIS2JSONError: Error, CustomStringConvertible, Sendable {
 public struct DHIS2JSONReader {
     @usableFromInline let bytes: [UInt8]
     @usableFromInline var index: Int
+    /// Whether a member whose value has another JSON type than documented fails the read instead of being kept in
+    /// the model's `unknownMembers`; for checking the models against real payloads.
+    public let isStrict: Bool
 
     /// Creates a reader at the start of `bytes`.
-    public init(bytes: [UInt8]) {
+    public init(bytes: [UInt8], strict: Bool = false) {
         self.bytes = bytes
         self.index = 0
+        self.isStrict = strict
     }
 
     /// Reads a whole document: one value and nothing after it but whitespace.
@@ -488,7 +495,6 @@ public struct DHIS2JSONReader {
     ///
     /// `null` leaves the property unset (DHIS2 treats an absent member and `null` alike). A well-formed value of
     /// another JSON type than documented is kept verbatim in `unknown` instead of failing the whole object.
-    @inlinable
     public mutating func readMember<T: DHIS2JSONCodable>(
         _ key: String, unknown: inout [String: JSONValue]
     ) throws -> T? {
@@ -497,6 +503,10 @@ public struct DHIS2JSONReader {
         do {
             return try T(json: &self)
         } catch let error as DHIS2JSONError where error.isTypeMismatch {
+            if isStrict {
+                throw DHIS2JSONError(
+                    message: "member `\(key)`: \(error.message)", offset: error.offset, isTypeMismatch: true)
+            }
             index = start
             unknown[key] = try readValue()
             return nil

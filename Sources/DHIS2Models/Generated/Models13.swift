@@ -1019,40 +1019,28 @@ public struct StyledObject: DHIS2Model {
     @Indirect public var fontStyle: FontStyle?
     /// `text`, 2.41–2.44.
     public var text: String?
-    /// `textMode`, 2.41–2.44; required in every version.
+    /// `textMode`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `TextMode`; until 2.41: `String`); `TextMode` decodes all of them.
-    public var textMode: TextMode
+    public var textMode: TextMode?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
-    /// A value with the members every version requires; set the others as needed.
-    public init(textMode: TextMode) {
-        self.textMode = textMode
-    }
+    /// An empty value, every property unset.
+    public init() {}
 }
 
 extension StyledObject {
     public init(json reader: inout DHIS2JSONReader) throws {
-        var _fontStyle: FontStyle? = nil
-        var _text: String? = nil
-        var _textMode: TextMode? = nil
-        var unknownMembers: [String: JSONValue] = [:]
+        self.init()
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
-            case "fontStyle": _fontStyle = try reader.readMember(key, unknown: &unknownMembers)
-            case "text": _text = try reader.readMember(key, unknown: &unknownMembers)
-            case "textMode": _textMode = try reader.readMember(key, unknown: &unknownMembers)
+            case "fontStyle": self.fontStyle = try reader.readMember(key, unknown: &unknownMembers)
+            case "text": self.text = try reader.readMember(key, unknown: &unknownMembers)
+            case "textMode": self.textMode = try reader.readMember(key, unknown: &unknownMembers)
             default: unknownMembers[key] = try reader.readValue()
             }
         }
-        guard let _textMode else {
-            throw reader.missingMember("textMode", in: "StyledObject")
-        }
-        self.init(textMode: _textMode)
-        self.fontStyle = _fontStyle
-        self.text = _text
-        self.unknownMembers = unknownMembers
     }
 
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
