@@ -119,6 +119,10 @@ enum APIRouter {
             return SystemHandlers.uids(environment)
         case (.get, "me", 1):
             return SystemHandlers.me(environment, state: state)
+        case (.get, "systemSettings", 1):
+            return SystemSettingsHandlers.all()
+        case (.get, "systemSettings", 2):
+            return SystemSettingsHandlers.one(key: segments[1])
         case (_, "apiToken", _), (_, "apiTokens", _):
             return try await ApiTokenHandlers.route(environment, state: state)
         default:

@@ -30,6 +30,23 @@ struct SystemTests {
         }
     }
 
+    @Test("A system setting is read by key, cached, and nil when the server has no such setting")
+    func systemSetting() async throws {
+        try await withTestEmulator { emulator in
+            try await DHIS2Client.withConnection(to: emulator.baseURL, auth: adminAuth) { client in
+                let title = try await client.system.setting("applicationTitle")
+                #expect(title == "DHIS 2")
+                let again = try await client.system.setting("applicationTitle")
+                #expect(again == "DHIS 2")
+                #expect(emulator.requestCount(path: "/api/systemSettings/applicationTitle") == 1)
+                let relative = try await client.system.setting("keyAnalysisRelativePeriod")
+                #expect(relative == "LAST_12_MONTHS")
+                let missing = try await client.system.setting("keyNoSuchSetting")
+                #expect(missing == nil)
+            }
+        }
+    }
+
     @Test("Cached reads expire after the TTL, can be invalidated one by one or all, and the cache can be disabled")
     func cacheLifetime() async throws {
         try await withTestEmulator { emulator in
