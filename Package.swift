@@ -80,12 +80,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Profiles (profiles.toml, environment, precedence), the SQLite token store, open(profile), OAuth2 login.
+        .target(
+            name: "DHIS2Profiles",
+            dependencies: [
+                "DHIS2",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The `dhis2` commands as a library, testable in-process.
         .target(
             name: "DHIS2CommandLine",
             dependencies: [
                 "DHIS2",
                 "DHIS2Emulator",
+                "DHIS2Profiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,6 +119,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/ClientThroughput",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DHIS2CodegenTests",
+            dependencies: ["DHIS2Codegen"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -133,6 +154,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DHIS2ProfilesTests",
+            dependencies: ["DHIS2Profiles", "DHIS2Emulator"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -241,7 +241,8 @@ struct ModelBuilder {
             }
             if requiredEverywhere && propertyVersions.minors.count == present.count {
                 notes.append(
-                    "Required on write in every version; optional here because a `fields` selection can leave it out.")
+                    "Required on write in every version that has the type; optional here because a `fields` "
+                        + "selection can leave it out.")
             }
             properties.append(
                 PropertyIR(

@@ -14,7 +14,29 @@ enum JSONNode: Sendable, Equatable, Decodable {
     case object([String: JSONNode])
 
     init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONNode.self, from: data)
+        // JSONSerialization is several times faster than JSONDecoder on these multi-megabyte documents.
+        self = JSONNode(parsed: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+    }
+
+    /// Converts JSONSerialization's output; the untyped tree never leaves this initializer.
+    private init(parsed object: Any) {
+        switch object {
+        case let members as [String: Any]:
+            self = .object(members.mapValues(JSONNode.init(parsed:)))
+        case let elements as [Any]:
+            self = .array(elements.map(JSONNode.init(parsed:)))
+        case let text as String:
+            self = .string(text)
+        case let number as NSNumber:
+            // Booleans arrive as NSNumber too; their Objective-C type code is "c" (char).
+            if String(cString: number.objCType) == "c" {
+                self = .bool(number.boolValue)
+            } else {
+                self = .number(number.doubleValue)
+            }
+        default:
+            self = .null
+        }
     }
 
     init(from decoder: any Decoder) throws {
@@ -81,9 +103,14 @@ public struct ReferenceDocuments: Sendable {
     /// `../shared/dhis2`.
     ///
     /// - Throws: ``CodegenError`` naming the file that is missing or unreadable.
-    public static func load(from directory: URL) throws -> ReferenceDocuments {
+    ///
+    /// - Parameter minors: The versions to read (all supported ones unless given).
+    public static func load(from directory: URL, minors: [Int] = supportedMinors) throws -> ReferenceDocuments {
         var versions: [VersionDocuments] = []
-        for minor in supportedMinors {
+        for minor in minors.sorted() {
+            guard supportedMinors.contains(minor) else {
+                throw CodegenError("DHIS2 2.\(minor) is not supported; the models cover 2.41–2.44.")
+            }
             let openAPI = try readDocument(directory.appendingPathComponent("openapi/v\(minor).json"))
             let schemas = try readDocument(directory.appendingPathComponent("schemas/v\(minor).json"))
             versions.append(VersionDocuments(minor: minor, openAPI: openAPI, schemas: schemas))

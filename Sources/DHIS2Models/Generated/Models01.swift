@@ -103,7 +103,8 @@ extension AccessData {
 
 /// The DHIS2 metadata type `aggregateDataExchange` (`org.hisp.dhis.dataexchange.aggregate.AggregateDataExchange`), 2.41–2.44.
 ///
-/// Collection path `/api/aggregateDataExchanges`, JSON key `aggregateDataExchanges`. 
+/// Collection path `/api/aggregateDataExchanges`, JSON key `aggregateDataExchanges`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataexchange.aggregate.AggregateDataExchange` (2.41–2.44); OpenAPI `#/components/schemas/AggregateDataExchange` (2.41–2.44).
@@ -133,15 +134,15 @@ public struct AggregateDataExchange: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `source`, 2.41–2.44; complex, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var source: ExchangeSource?
     /// `target`, 2.41–2.44; complex, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var target: ExchangeTarget?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -325,7 +326,8 @@ extension AnalyticsPeriodBoundary {
 
 /// The DHIS2 metadata type `analyticsTableHook` (`org.hisp.dhis.analytics.AnalyticsTableHook`), 2.41–2.44.
 ///
-/// Collection path `/api/analyticsTableHooks`, JSON key `analyticsTableHooks`. 
+/// Collection path `/api/analyticsTableHooks`, JSON key `analyticsTableHooks`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.analytics.AnalyticsTableHook` (2.41–2.44); OpenAPI `#/components/schemas/AnalyticsTableHook` (2.41–2.44).
@@ -357,17 +359,17 @@ public struct AnalyticsTableHook: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `phase`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var phase: AnalyticsTablePhase?
     /// `resourceTableType`, 2.41–2.44; constant, owned.
     public var resourceTableType: ResourceTableType?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `sql`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sql: String?
     /// `translation`, 2.41–2.44; collection of complex.
     public var translation: JSONValue?
@@ -587,7 +589,8 @@ extension ApiQueryParamsAuthScheme {
 
 /// The DHIS2 metadata type `apiToken` (`org.hisp.dhis.security.apikey.ApiToken`), 2.41–2.44.
 ///
-/// Collection path `/api/apiToken`, JSON key `apiToken`. 
+/// Collection path `/api/apiToken`, JSON key `apiToken`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.security.apikey.ApiToken` (2.41–2.44); OpenAPI `#/components/schemas/ApiToken` (2.41–2.44).
@@ -609,7 +612,7 @@ public struct ApiToken: MetadataModel {
     /// `displayName`, 2.41–2.44; text.
     public var displayName: String?
     /// `expire`, 2.41–2.44; number, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var expire: Double?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
@@ -628,12 +631,12 @@ public struct ApiToken: MetadataModel {
     /// `translation`, 2.41–2.44; collection of complex.
     public var translation: JSONValue?
     /// `type`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: ApiTokenType?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `version`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var version: Int?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -753,7 +756,8 @@ extension ApiTokenAuthScheme {
 
 /// The DHIS2 metadata type `attribute` (`org.hisp.dhis.attribute.Attribute`), 2.41–2.44.
 ///
-/// Collection path `/api/attributes`, JSON key `attributes`. 
+/// Collection path `/api/attributes`, JSON key `attributes`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.attribute.Attribute` (2.41–2.44); OpenAPI `#/components/schemas/Attribute` (2.41–2.44).
@@ -825,12 +829,12 @@ public struct Attribute: MetadataModel {
     /// `legendSetAttribute`, 2.41–2.44; boolean, owned.
     public var legendSetAttribute: Bool?
     /// `mandatory`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var mandatory: Bool?
     /// `mapAttribute`, 2.41–2.44; boolean, owned.
     public var mapAttribute: Bool?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `objectTypes`, 2.41–2.44; collection of text, owned.
     public var objectTypes: [String]?
@@ -871,7 +875,7 @@ public struct Attribute: MetadataModel {
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
     /// `unique`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var unique: Bool?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -884,7 +888,7 @@ public struct Attribute: MetadataModel {
     /// `validationRuleGroupAttribute`, 2.41–2.44; boolean, owned.
     public var validationRuleGroupAttribute: Bool?
     /// `valueType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var valueType: ValueType?
     /// `visualizationAttribute`, 2.41–2.44; boolean, owned.
     public var visualizationAttribute: Bool?
@@ -1048,10 +1052,10 @@ extension Attribute {
 /// Source: `/api/schemas` klass `org.hisp.dhis.attribute.AttributeValue` (until 2.41); OpenAPI `#/components/schemas/AttributeValue` (until 2.41).
 public struct AttributeValue: MetadataModel {
     /// `attribute`, until 2.41; reference to `org.hisp.dhis.attribute.Attribute`.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var attribute: Attribute?
     /// `value`, until 2.41; text.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var value: String?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -1205,10 +1209,10 @@ extension AttributeValues {
 /// Source: `/api/schemas` klass `org.hisp.dhis.visualization.Axis` (2.41–2.44); OpenAPI `#/components/schemas/Axis` (2.41–2.44).
 public struct Axis: MetadataModel {
     /// `axis`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var axis: Int?
     /// `dimensionalItem`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dimensionalItem: String?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -1384,7 +1388,8 @@ extension Basemap {
 
 /// The DHIS2 metadata type `category` (`org.hisp.dhis.category.Category`), 2.41–2.44.
 ///
-/// Collection path `/api/categories`, JSON key `categories`. 
+/// Collection path `/api/categories`, JSON key `categories`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.category.Category` (2.41–2.44); OpenAPI `#/components/schemas/Category` (2.41–2.44).
@@ -1411,10 +1416,10 @@ public struct Category: MetadataModel {
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
     /// `dataDimension`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dataDimension: Bool?
     /// `dataDimensionType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dataDimensionType: DataDimensionType?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
@@ -1453,7 +1458,7 @@ public struct Category: MetadataModel {
     /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
     @Indirect public var legendSet: LegendSet?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`.
     @Indirect public var optionSet: DHIS2OptionSet?
@@ -1466,7 +1471,7 @@ public struct Category: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -1583,7 +1588,8 @@ extension Category {
 
 /// The DHIS2 metadata type `categoryCombo` (`org.hisp.dhis.category.CategoryCombo`), 2.41–2.44.
 ///
-/// Collection path `/api/categoryCombos`, JSON key `categoryCombos`. 
+/// Collection path `/api/categoryCombos`, JSON key `categoryCombos`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryCombo` (2.41–2.44); OpenAPI `#/components/schemas/CategoryCombo` (2.41–2.44).
@@ -1606,7 +1612,7 @@ public struct CategoryCombo: MetadataModel {
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
     /// `dataDimensionType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dataDimensionType: DataDimensionType?
     /// `displayName`, 2.41–2.44; text.
     public var displayName: String?
@@ -1623,12 +1629,12 @@ public struct CategoryCombo: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `skipTotal`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var skipTotal: Bool?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?

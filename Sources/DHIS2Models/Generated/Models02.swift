@@ -11,10 +11,10 @@ import DHIS2Core
 /// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryDimension` (2.41–2.44); OpenAPI `#/components/schemas/CategoryDimension` (2.41–2.44).
 public struct CategoryDimension: MetadataModel {
     /// `category`, 2.41–2.44; reference to `org.hisp.dhis.category.Category`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var category: Category?
     /// `categoryOption`, 2.41–2.44; reference of reference to `java.util.List`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryOption: ObjectReference?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -49,7 +49,8 @@ extension CategoryDimension {
 
 /// The DHIS2 metadata type `categoryOption` (`org.hisp.dhis.category.CategoryOption`), 2.41–2.44.
 ///
-/// Collection path `/api/categoryOptions`, JSON key `categoryOptions`. 
+/// Collection path `/api/categoryOptions`, JSON key `categoryOptions`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryOption` (2.41–2.44); OpenAPI `#/components/schemas/CategoryOption` (2.41–2.44).
@@ -110,7 +111,7 @@ public struct CategoryOption: MetadataModel {
     /// `legendSets`, until 2.42; collection of reference to `org.hisp.dhis.legend.LegendSet`.
     public var legendSets: [LegendSet]?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
     public var organisationUnit: [OrganisationUnit]?
@@ -119,7 +120,7 @@ public struct CategoryOption: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `startDate`, 2.41–2.44; date, owned.
     public var startDate: String?
@@ -234,7 +235,8 @@ extension CategoryOption {
 
 /// The DHIS2 metadata type `categoryOptionCombo` (`org.hisp.dhis.category.CategoryOptionCombo`), 2.41–2.44.
 ///
-/// Collection path `/api/categoryOptionCombos`, JSON key `categoryOptionCombos`. 
+/// Collection path `/api/categoryOptionCombos`, JSON key `categoryOptionCombos`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryOptionCombo` (2.41–2.44); OpenAPI `#/components/schemas/CategoryOptionCombo` (2.41–2.44).
@@ -249,7 +251,7 @@ public struct CategoryOptionCombo: MetadataModel {
     /// Versions disagree on the type (2.42, 2.43: `[AttributeValue]`; 2.44+: `AttributeValues`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryCombo: CategoryCombo?
     /// `categoryOption`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOption`, owned.
     public var categoryOption: [CategoryOption]?
@@ -394,7 +396,8 @@ extension CategoryOptionCombo {
 
 /// The DHIS2 metadata type `categoryOptionGroup` (`org.hisp.dhis.category.CategoryOptionGroup`), 2.41–2.44.
 ///
-/// Collection path `/api/categoryOptionGroups`, JSON key `categoryOptionGroups`. 
+/// Collection path `/api/categoryOptionGroups`, JSON key `categoryOptionGroups`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryOptionGroup` (2.41–2.44); OpenAPI `#/components/schemas/CategoryOptionGroup` (2.41–2.44).
@@ -417,7 +420,7 @@ public struct CategoryOptionGroup: MetadataModel {
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
     /// `dataDimensionType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dataDimensionType: DataDimensionType?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
@@ -452,14 +455,14 @@ public struct CategoryOptionGroup: MetadataModel {
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`.
     public var legendSets: [LegendSet]?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `queryMods`, 2.41–2.44; complex.
     @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -556,7 +559,8 @@ extension CategoryOptionGroup {
 
 /// The DHIS2 metadata type `categoryOptionGroupSet` (`org.hisp.dhis.category.CategoryOptionGroupSet`), 2.41–2.44.
 ///
-/// Collection path `/api/categoryOptionGroupSets`, JSON key `categoryOptionGroupSets`. 
+/// Collection path `/api/categoryOptionGroupSets`, JSON key `categoryOptionGroupSets`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryOptionGroupSet` (2.41–2.44); OpenAPI `#/components/schemas/CategoryOptionGroupSet` (2.41–2.44).
@@ -581,10 +585,10 @@ public struct CategoryOptionGroupSet: MetadataModel {
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
     /// `dataDimension`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dataDimension: Bool?
     /// `dataDimensionType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dataDimensionType: DataDimensionType?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
@@ -621,7 +625,7 @@ public struct CategoryOptionGroupSet: MetadataModel {
     /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
     @Indirect public var legendSet: LegendSet?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`.
     @Indirect public var optionSet: DHIS2OptionSet?
@@ -634,7 +638,7 @@ public struct CategoryOptionGroupSet: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -752,10 +756,10 @@ extension CategoryOptionGroupSet {
 /// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryOptionGroupSetDimension` (2.41–2.44); OpenAPI `#/components/schemas/CategoryOptionGroupSetDimension` (2.41–2.44).
 public struct CategoryOptionGroupSetDimension: MetadataModel {
     /// `categoryOptionGroup`, 2.41–2.44; reference of reference to `java.util.List`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryOptionGroup: ObjectReference?
     /// `categoryOptionGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionGroupSet`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryOptionGroupSet: CategoryOptionGroupSet?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -829,7 +833,8 @@ extension Column {
 
 /// The DHIS2 metadata type `constant` (`org.hisp.dhis.constant.Constant`), 2.41–2.44.
 ///
-/// Collection path `/api/constants`, JSON key `constants`. 
+/// Collection path `/api/constants`, JSON key `constants`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.constant.Constant` (2.41–2.44); OpenAPI `#/components/schemas/Constant` (2.41–2.44).
@@ -869,19 +874,19 @@ public struct Constant: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `value`, 2.41–2.44; number, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var value: Double?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -1015,7 +1020,8 @@ extension DHIS2Expression {
 
 /// The DHIS2 metadata type `option` (`org.hisp.dhis.option.Option`), 2.41–2.44.
 ///
-/// Collection path `/api/options`, JSON key `options`. 
+/// Collection path `/api/options`, JSON key `options`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.option.Option` (2.41–2.44).
@@ -1027,7 +1033,7 @@ public struct DHIS2Option: MetadataModel {
     /// `attributeValues`, 2.42+; complex, owned.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
     public var created: String?
@@ -1056,7 +1062,7 @@ public struct DHIS2Option: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`, owned.
     @Indirect public var optionSet: DHIS2OptionSet?
@@ -1151,7 +1157,8 @@ extension DHIS2Option {
 
 /// The DHIS2 metadata type `optionGroup` (`org.hisp.dhis.option.OptionGroup`), 2.41–2.44.
 ///
-/// Collection path `/api/optionGroups`, JSON key `optionGroups`. 
+/// Collection path `/api/optionGroups`, JSON key `optionGroups`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.option.OptionGroup` (2.41–2.44).
@@ -1201,7 +1208,7 @@ public struct DHIS2OptionGroup: MetadataModel {
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`.
     public var legendSets: [LegendSet]?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `option`, 2.41–2.44; collection of reference to `org.hisp.dhis.option.Option`, owned.
     public var option: [DHIS2Option]?
@@ -1212,7 +1219,7 @@ public struct DHIS2OptionGroup: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -1307,7 +1314,8 @@ extension DHIS2OptionGroup {
 
 /// The DHIS2 metadata type `optionSet` (`org.hisp.dhis.option.OptionSet`), 2.41–2.44.
 ///
-/// Collection path `/api/optionSets`, JSON key `optionSets`. 
+/// Collection path `/api/optionSets`, JSON key `optionSets`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.option.OptionSet` (2.41–2.44).
@@ -1339,7 +1347,7 @@ public struct DHIS2OptionSet: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `option`, 2.41–2.44; collection of reference to `org.hisp.dhis.option.Option`, owned.
     public var option: [DHIS2Option]?
@@ -1350,7 +1358,7 @@ public struct DHIS2OptionSet: MetadataModel {
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var valueType: ValueType?
     /// `version`, 2.41–2.44; integer, owned.
     public var version: Int?
@@ -1423,7 +1431,8 @@ extension DHIS2OptionSet {
 
 /// The DHIS2 metadata type `dashboard` (`org.hisp.dhis.dashboard.Dashboard`), 2.41–2.44.
 ///
-/// Collection path `/api/dashboards`, JSON key `dashboards`. 
+/// Collection path `/api/dashboards`, JSON key `dashboards`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dashboard.Dashboard` (2.41–2.44); OpenAPI `#/components/schemas/Dashboard` (2.41–2.44).
@@ -1476,7 +1485,7 @@ public struct Dashboard: MetadataModel {
     /// `layout`, 2.41–2.44; complex, owned.
     @Indirect public var layout: Layout?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `restrictFilters`, 2.41–2.44; boolean, owned.
     public var restrictFilters: Bool?

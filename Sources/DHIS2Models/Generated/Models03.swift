@@ -6,7 +6,8 @@ import DHIS2Core
 
 /// The DHIS2 metadata type `dashboardItem` (`org.hisp.dhis.dashboard.DashboardItem`), 2.41–2.44.
 ///
-/// Collection path `/api/dashboardItems`, JSON key `dashboardItems`. 
+/// Collection path `/api/dashboardItems`, JSON key `dashboardItems`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dashboard.DashboardItem` (2.41–2.44); OpenAPI `#/components/schemas/DashboardItem` (2.41–2.44).
@@ -186,7 +187,8 @@ extension DashboardItem {
 
 /// The DHIS2 metadata type `dataApprovalLevel` (`org.hisp.dhis.dataapproval.DataApprovalLevel`), 2.41–2.44.
 ///
-/// Collection path `/api/dataApprovalLevels`, JSON key `dataApprovalLevels`. 
+/// Collection path `/api/dataApprovalLevels`, JSON key `dataApprovalLevels`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataapproval.DataApprovalLevel` (2.41–2.44); OpenAPI `#/components/schemas/DataApprovalLevel` (2.41–2.44).
@@ -219,13 +221,13 @@ public struct DataApprovalLevel: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `level`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var level: Int?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `orgUnitLevel`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var orgUnitLevel: Int?
     /// `orgUnitLevelName`, 2.41–2.44; text.
     public var orgUnitLevelName: String?
@@ -308,7 +310,8 @@ extension DataApprovalLevel {
 
 /// The DHIS2 metadata type `dataApprovalWorkflow` (`org.hisp.dhis.dataapproval.DataApprovalWorkflow`), 2.41–2.44.
 ///
-/// Collection path `/api/dataApprovalWorkflows`, JSON key `dataApprovalWorkflows`. 
+/// Collection path `/api/dataApprovalWorkflows`, JSON key `dataApprovalWorkflows`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataapproval.DataApprovalWorkflow` (2.41–2.44); OpenAPI `#/components/schemas/DataApprovalWorkflow` (2.41–2.44).
@@ -345,10 +348,10 @@ public struct DataApprovalWorkflow: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `periodType`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var periodType: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -429,7 +432,8 @@ extension DataApprovalWorkflow {
 
 /// The DHIS2 metadata type `dataElement` (`org.hisp.dhis.dataelement.DataElement`), 2.41–2.44.
 ///
-/// Collection path `/api/dataElements`, JSON key `dataElements`. 
+/// Collection path `/api/dataElements`, JSON key `dataElements`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataelement.DataElement` (2.41–2.44); OpenAPI `#/components/schemas/DataElement` (2.41–2.44).
@@ -439,14 +443,14 @@ public struct DataElement: MetadataModel {
     /// `aggregationLevels`, 2.41–2.44; collection of integer, owned.
     public var aggregationLevels: [Int]?
     /// `aggregationType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var aggregationType: AggregationType?
     /// `attributeValue`, until 2.41; collection of complex, owned.
     public var attributeValue: [AttributeValue]?
     /// `attributeValues`, 2.42+; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryCombo: CategoryCombo?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -475,7 +479,7 @@ public struct DataElement: MetadataModel {
     /// `displayShortName`, 2.41–2.44; text.
     public var displayShortName: String?
     /// `domainType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var domainType: DataElementDomain?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
@@ -496,7 +500,7 @@ public struct DataElement: MetadataModel {
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`, owned.
     public var legendSets: [LegendSet]?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`, owned.
     @Indirect public var optionSet: DHIS2OptionSet?
@@ -507,7 +511,7 @@ public struct DataElement: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
@@ -518,12 +522,12 @@ public struct DataElement: MetadataModel {
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var valueType: ValueType?
     /// `valueTypeOptions`, 2.41–2.44; complex, owned.
     @Indirect public var valueTypeOptions: FileTypeValueOptions?
     /// `zeroIsSignificant`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var zeroIsSignificant: Bool?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -638,7 +642,8 @@ extension DataElement {
 
 /// The DHIS2 metadata type `dataElementGroup` (`org.hisp.dhis.dataelement.DataElementGroup`), 2.41–2.44.
 ///
-/// Collection path `/api/dataElementGroups`, JSON key `dataElementGroups`. 
+/// Collection path `/api/dataElementGroups`, JSON key `dataElementGroups`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataelement.DataElementGroup` (2.41–2.44); OpenAPI `#/components/schemas/DataElementGroup` (2.41–2.44).
@@ -693,14 +698,14 @@ public struct DataElementGroup: MetadataModel {
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`.
     public var legendSets: [LegendSet]?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `queryMods`, 2.41–2.44; complex.
     @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -795,7 +800,8 @@ extension DataElementGroup {
 
 /// The DHIS2 metadata type `dataElementGroupSet` (`org.hisp.dhis.dataelement.DataElementGroupSet`), 2.41–2.44.
 ///
-/// Collection path `/api/dataElementGroupSets`, JSON key `dataElementGroupSets`. 
+/// Collection path `/api/dataElementGroupSets`, JSON key `dataElementGroupSets`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataelement.DataElementGroupSet` (2.41–2.44); OpenAPI `#/components/schemas/DataElementGroupSet` (2.41–2.44).
@@ -819,7 +825,7 @@ public struct DataElementGroupSet: MetadataModel {
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
     /// `dataDimension`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dataDimension: Bool?
     /// `dataDimensionType`, 2.41–2.44; constant.
     public var dataDimensionType: DataDimensionType?
@@ -860,7 +866,7 @@ public struct DataElementGroupSet: MetadataModel {
     /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
     @Indirect public var legendSet: LegendSet?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`.
     @Indirect public var optionSet: DHIS2OptionSet?
@@ -873,7 +879,7 @@ public struct DataElementGroupSet: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -993,10 +999,10 @@ extension DataElementGroupSet {
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataelement.DataElementGroupSetDimension` (2.41–2.44); OpenAPI `#/components/schemas/DataElementGroupSetDimension` (2.41–2.44).
 public struct DataElementGroupSetDimension: MetadataModel {
     /// `dataElementGroup`, 2.41–2.44; reference of reference to `java.util.List`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dataElementGroup: ObjectReference?
     /// `dataElementGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElementGroupSet`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dataElementGroupSet: DataElementGroupSet?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -1031,7 +1037,8 @@ extension DataElementGroupSetDimension {
 
 /// The DHIS2 metadata type `dataElementOperand` (`org.hisp.dhis.dataelement.DataElementOperand`), 2.41–2.44.
 ///
-/// Collection path `/api/dataElementOperands`, JSON key `dataElementOperands`. 
+/// Collection path `/api/dataElementOperands`, JSON key `dataElementOperands`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataelement.DataElementOperand` (2.41–2.44); OpenAPI `#/components/schemas/DataElementOperand` (2.41–2.44).
@@ -1194,7 +1201,8 @@ extension DataElementOperand {
 
 /// The DHIS2 metadata type `dataEntryForm` (`org.hisp.dhis.dataentryform.DataEntryForm`), 2.41–2.44.
 ///
-/// Collection path `/api/dataEntryForms`, JSON key `dataEntryForms`. 
+/// Collection path `/api/dataEntryForms`, JSON key `dataEntryForms`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataentryform.DataEntryForm` (2.41–2.44); OpenAPI `#/components/schemas/DataEntryForm` (2.41–2.44).
@@ -1228,7 +1236,7 @@ public struct DataEntryForm: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
@@ -1314,7 +1322,7 @@ public struct DataInputPeriod: MetadataModel {
     /// `openingDate`, until 2.42; date, owned.
     public var openingDate: String?
     /// `period`, until 2.42; reference to `org.hisp.dhis.period.Period`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var period: String?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]

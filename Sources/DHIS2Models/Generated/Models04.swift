@@ -120,7 +120,8 @@ extension DataIntegritySummary {
 
 /// The DHIS2 metadata type `dataSet` (`org.hisp.dhis.dataset.DataSet`), 2.41–2.44.
 ///
-/// Collection path `/api/dataSets`, JSON key `dataSets`. 
+/// Collection path `/api/dataSets`, JSON key `dataSets`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataset.DataSet` (2.41–2.44); OpenAPI `#/components/schemas/DataSet` (2.41–2.44).
@@ -134,7 +135,7 @@ public struct DataSet: MetadataModel {
     /// `attributeValues`, 2.42+; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryCombo: CategoryCombo?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -198,10 +199,10 @@ public struct DataSet: MetadataModel {
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`, owned.
     public var legendSets: [LegendSet]?
     /// `mobile`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var mobile: Bool?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `noValueRequiresComment`, 2.41–2.44; boolean, owned.
     public var noValueRequiresComment: Bool?
@@ -216,7 +217,7 @@ public struct DataSet: MetadataModel {
     /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
     public var organisationUnit: [OrganisationUnit]?
     /// `periodType`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var periodType: String?
     /// `queryMods`, 2.41–2.44; complex.
     @Indirect public var queryMods: QueryModifiers?
@@ -229,7 +230,7 @@ public struct DataSet: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `skipOffline`, 2.41–2.44; boolean, owned.
     public var skipOffline: Bool?
@@ -399,7 +400,7 @@ public struct DataSetElement: MetadataModel {
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     @Indirect public var categoryCombo: CategoryCombo?
     /// `dataElement`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dataElement: DataElement?
     /// `dataSet`, 2.41–2.44; reference to `org.hisp.dhis.dataset.DataSet`, owned.
     @Indirect public var dataSet: DataSet?
@@ -438,7 +439,8 @@ extension DataSetElement {
 
 /// The DHIS2 metadata type `dataSetNotificationTemplate` (`org.hisp.dhis.dataset.notifications.DataSetNotificationTemplate`), 2.41–2.44.
 ///
-/// Collection path `/api/dataSetNotificationTemplates`, JSON key `dataSetNotificationTemplates`. 
+/// Collection path `/api/dataSetNotificationTemplates`, JSON key `dataSetNotificationTemplates`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataset.notifications.DataSetNotificationTemplate` (2.41–2.44); OpenAPI `#/components/schemas/DataSetNotificationTemplate` (2.41–2.44).
@@ -478,10 +480,10 @@ public struct DataSetNotificationTemplate: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `messageTemplate`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var messageTemplate: String?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `notificationRecipient`, 2.41–2.44; constant, owned.
     public var notificationRecipient: DataSetNotificationRecipient?
@@ -756,7 +758,8 @@ extension DataValueSet {
 
 /// The DHIS2 metadata type `dataStore` (`org.hisp.dhis.datastore.DatastoreEntry`), 2.41–2.44.
 ///
-/// Collection path `/api/dataStore`, JSON key `dataStores`. 
+/// Collection path `/api/dataStore`, JSON key `dataStores`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.datastore.DatastoreEntry` (2.41–2.44); OpenAPI `#/components/schemas/DatastoreEntry` (2.41–2.44).
@@ -782,7 +785,7 @@ public struct DatastoreEntry: MetadataModel {
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
     /// `key`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var key: String?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
@@ -791,7 +794,7 @@ public struct DatastoreEntry: MetadataModel {
     /// `name`, 2.41–2.44; text.
     public var name: String?
     /// `namespace`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var namespace: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -952,7 +955,8 @@ extension DateFilterPeriod {
 
 /// The DHIS2 metadata type `oAuth2Authorization` (`org.hisp.dhis.security.oauth2.authorization.Dhis2OAuth2Authorization`), 2.42+.
 ///
-/// Collection path `/api/oAuth2Authorizations`, JSON key `oAuth2Authorizations`. 
+/// Collection path `/api/oAuth2Authorizations`, JSON key `oAuth2Authorizations`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.security.oauth2.authorization.Dhis2OAuth2Authorization` (2.42+); OpenAPI `#/components/schemas/Dhis2OAuth2Authorization` (2.42+).
@@ -974,7 +978,7 @@ public struct Dhis2OAuth2Authorization: MetadataModel {
     /// `authorizationCodeIssuedAt`, 2.42+; date, owned.
     public var authorizationCodeIssuedAt: String?
     /// `authorizationGrantType`, 2.42+; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var authorizationGrantType: String?
     /// `authorizedScopes`, 2.42+; text, owned.
     public var authorizedScopes: String?
@@ -1001,21 +1005,21 @@ public struct Dhis2OAuth2Authorization: MetadataModel {
     /// `lastUpdatedBy`, 2.42+; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.42+; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `oidcIdTokenExpiresAt`, 2.42+; date, owned.
     public var oidcIdTokenExpiresAt: String?
     /// `oidcIdTokenIssuedAt`, 2.42+; date, owned.
     public var oidcIdTokenIssuedAt: String?
     /// `principalName`, 2.42+; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var principalName: String?
     /// `refreshTokenExpiresAt`, 2.42+; date, owned.
     public var refreshTokenExpiresAt: String?
     /// `refreshTokenIssuedAt`, 2.42+; date, owned.
     public var refreshTokenIssuedAt: String?
     /// `registeredClientId`, 2.42+; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var registeredClientId: String?
     /// `sharing`, 2.42+; complex.
     @Indirect public var sharing: Sharing?
@@ -1122,7 +1126,8 @@ extension Dhis2OAuth2Authorization {
 
 /// The DHIS2 metadata type `oAuth2AuthorizationConsent` (`org.hisp.dhis.security.oauth2.consent.Dhis2OAuth2AuthorizationConsent`), 2.42+.
 ///
-/// Collection path `/api/oAuth2AuthorizationConsents`, JSON key `oAuth2AuthorizationConsents`. 
+/// Collection path `/api/oAuth2AuthorizationConsents`, JSON key `oAuth2AuthorizationConsents`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.security.oauth2.consent.Dhis2OAuth2AuthorizationConsent` (2.42+); OpenAPI `#/components/schemas/Dhis2OAuth2AuthorizationConsent` (2.42+).
@@ -1152,13 +1157,13 @@ public struct Dhis2OAuth2AuthorizationConsent: MetadataModel {
     /// `lastUpdatedBy`, 2.42+; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.42+; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `principalName`, 2.42+; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var principalName: String?
     /// `registeredClientId`, 2.42+; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var registeredClientId: String?
     /// `sharing`, 2.42+; complex.
     @Indirect public var sharing: Sharing?
@@ -1231,7 +1236,8 @@ extension Dhis2OAuth2AuthorizationConsent {
 
 /// The DHIS2 metadata type `oAuth2Client` (`org.hisp.dhis.security.oauth2.client.Dhis2OAuth2Client`), 2.42+.
 ///
-/// Collection path `/api/oAuth2Clients`, JSON key `oAuth2Clients`. 
+/// Collection path `/api/oAuth2Clients`, JSON key `oAuth2Clients`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.security.oauth2.client.Dhis2OAuth2Client` (2.42+); OpenAPI `#/components/schemas/Dhis2OAuth2Client` (2.42+).
@@ -1245,7 +1251,7 @@ public struct Dhis2OAuth2Client: MetadataModel {
     /// `clientAuthenticationMethods`, 2.42+; text, owned.
     public var clientAuthenticationMethods: String?
     /// `clientId`, 2.42+; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var clientId: String?
     /// `clientIdIssuedAt`, 2.42+; date, owned.
     public var clientIdIssuedAt: String?
@@ -1274,7 +1280,7 @@ public struct Dhis2OAuth2Client: MetadataModel {
     /// `lastUpdatedBy`, 2.42+; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.42+; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `postLogoutRedirectUris`, 2.42+; text, owned.
     public var postLogoutRedirectUris: String?
@@ -1485,7 +1491,8 @@ extension DimensionalItemObject {
 
 /// The DHIS2 metadata type `document` (`org.hisp.dhis.document.Document`), 2.41–2.44.
 ///
-/// Collection path `/api/documents`, JSON key `documents`. 
+/// Collection path `/api/documents`, JSON key `documents`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.document.Document` (2.41–2.44); OpenAPI `#/components/schemas/Document` (2.41–2.44).
@@ -1509,7 +1516,7 @@ public struct Document: MetadataModel {
     /// `displayName`, 2.41–2.44; text.
     public var displayName: String?
     /// `external`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var external: Bool?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
@@ -1522,14 +1529,14 @@ public struct Document: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
     /// `url`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var url: String?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?

@@ -172,7 +172,7 @@ public struct Enrollment: MetadataModel {
     /// `displayName`, until 2.41; text.
     public var displayName: String?
     /// `enrollmentDate`, until 2.41; date, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var enrollmentDate: String?
     /// `event`, until 2.41; collection of reference to `org.hisp.dhis.program.Event`.
     public var event: [Event]?
@@ -203,7 +203,7 @@ public struct Enrollment: MetadataModel {
     /// `organisationUnit`, until 2.41; reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
     @Indirect public var organisationUnit: OrganisationUnit?
     /// `program`, until 2.41; reference to `org.hisp.dhis.program.Program`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `relationshipItem`, until 2.41; collection of complex.
     public var relationshipItem: [RelationshipItem]?
@@ -507,7 +507,7 @@ public struct Event: MetadataModel {
     /// `displayName`, until 2.41; text.
     public var displayName: String?
     /// `enrollment`, until 2.41; reference to `org.hisp.dhis.program.Enrollment`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var enrollment: Enrollment?
     /// `eventDataValues`, until 2.41; collection of complex, owned.
     public var eventDataValues: [EventDataValue]?
@@ -538,7 +538,7 @@ public struct Event: MetadataModel {
     /// `organisationUnit`, until 2.41; reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
     @Indirect public var organisationUnit: OrganisationUnit?
     /// `programStage`, until 2.41; reference to `org.hisp.dhis.program.ProgramStage`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var programStage: ProgramStage?
     /// `relationshipItem`, until 2.41; collection of complex.
     public var relationshipItem: [RelationshipItem]?
@@ -547,7 +547,7 @@ public struct Event: MetadataModel {
     /// `sharing`, until 2.41; complex.
     @Indirect public var sharing: Sharing?
     /// `status`, until 2.41; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var status: EventStatus?
     /// `storedBy`, until 2.41; text, owned.
     public var storedBy: String?
@@ -660,7 +660,8 @@ extension Event {
 
 /// The DHIS2 metadata type `eventChart` (`org.hisp.dhis.eventchart.EventChart`), 2.41–2.44.
 ///
-/// Collection path `/api/eventCharts`, JSON key `eventCharts`. 
+/// Collection path `/api/eventCharts`, JSON key `eventCharts`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.eventchart.EventChart` (2.41–2.44).
@@ -794,7 +795,7 @@ public struct EventChart: MetadataModel {
     /// `metaData`, 2.42+; complex.
     public var metaData: JSONValue?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `noSpaceBetweenColumns`, 2.41–2.44; boolean, owned.
     public var noSpaceBetweenColumns: Bool?
@@ -883,7 +884,7 @@ public struct EventChart: MetadataModel {
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
     /// `type`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: EventVisualizationType?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -1288,7 +1289,8 @@ extension EventDataValue {
 
 /// The DHIS2 metadata type `eventFilter` (`org.hisp.dhis.programstagefilter.EventFilter`), 2.41–2.44.
 ///
-/// Collection path `/api/eventFilters`, JSON key `eventFilters`. 
+/// Collection path `/api/eventFilters`, JSON key `eventFilters`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.programstagefilter.EventFilter` (2.41–2.44); OpenAPI `#/components/schemas/EventFilter` (2.41–2.44).
@@ -1324,10 +1326,10 @@ public struct EventFilter: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `program`, 2.41–2.44; identifier, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var program: String?
     /// `programStage`, 2.41–2.44; identifier, owned.
     public var programStage: String?
@@ -1480,7 +1482,8 @@ extension EventFilterInfo {
 
 /// The DHIS2 metadata type `eventHook` (`org.hisp.dhis.eventhook.EventHook`), 2.41–2.44.
 ///
-/// Collection path `/api/eventHooks`, JSON key `eventHooks`. 
+/// Collection path `/api/eventHooks`, JSON key `eventHooks`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.eventhook.EventHook` (2.41–2.44); OpenAPI `#/components/schemas/EventHook` (2.41–2.44).
@@ -1514,15 +1517,15 @@ public struct EventHook: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `source`, 2.41–2.44; complex, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var source: Source?
     /// `targets`, 2.41–2.44; collection of complex, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var targets: [JSONValue]?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?

@@ -189,7 +189,8 @@ extension EventRepetition {
 
 /// The DHIS2 metadata type `eventReport` (`org.hisp.dhis.eventreport.EventReport`), 2.41–2.44.
 ///
-/// Collection path `/api/eventReports`, JSON key `eventReports`. 
+/// Collection path `/api/eventReports`, JSON key `eventReports`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.eventreport.EventReport` (2.41–2.44).
@@ -315,7 +316,7 @@ public struct EventReport: MetadataModel {
     /// `metaData`, 2.42+; complex.
     public var metaData: JSONValue?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `noSpaceBetweenColumns`, 2.41–2.44; boolean, owned.
     public var noSpaceBetweenColumns: Bool?
@@ -392,7 +393,7 @@ public struct EventReport: MetadataModel {
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
     /// `type`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: EventVisualizationType?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -643,7 +644,8 @@ extension EventReport {
 
 /// The DHIS2 metadata type `eventVisualization` (`org.hisp.dhis.eventvisualization.EventVisualization`), 2.41–2.44.
 ///
-/// Collection path `/api/eventVisualizations`, JSON key `eventVisualizations`. 
+/// Collection path `/api/eventVisualizations`, JSON key `eventVisualizations`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.eventvisualization.EventVisualization` (2.41–2.44); OpenAPI `#/components/schemas/EventVisualization` (2.41–2.44).
@@ -779,7 +781,7 @@ public struct EventVisualization: MetadataModel {
     /// `metaData`, 2.42+; complex.
     public var metaData: [String: MetadataItem]?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `noSpaceBetweenColumns`, 2.41–2.44; boolean, owned.
     public var noSpaceBetweenColumns: Bool?
@@ -878,7 +880,7 @@ public struct EventVisualization: MetadataModel {
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
     /// `type`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: EventVisualizationType?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -1365,14 +1367,14 @@ public struct ExpressionDimensionItem: MetadataModel {
     /// `missingValueStrategy`, 2.41–2.44; constant, owned.
     public var missingValueStrategy: MissingValueStrategy?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `queryMods`, 2.41–2.44; complex.
     @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `slidingWindow`, 2.41–2.44; boolean, owned.
     public var slidingWindow: Bool?

@@ -6,7 +6,8 @@ import DHIS2Core
 
 /// The DHIS2 metadata type `externalMapLayer` (`org.hisp.dhis.mapping.ExternalMapLayer`), 2.41–2.44.
 ///
-/// Collection path `/api/externalMapLayers`, JSON key `externalMapLayers`. 
+/// Collection path `/api/externalMapLayers`, JSON key `externalMapLayers`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.mapping.ExternalMapLayer` (2.41–2.44); OpenAPI `#/components/schemas/ExternalMapLayer` (2.41–2.44).
@@ -40,7 +41,7 @@ public struct ExternalMapLayer: MetadataModel {
     /// `image`, 2.44+; text, owned.
     public var image: String?
     /// `imageFormat`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var imageFormat: ImageFormat?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
@@ -53,20 +54,20 @@ public struct ExternalMapLayer: MetadataModel {
     /// `legendSetUrl`, 2.41–2.44; text, owned.
     public var legendSetUrl: String?
     /// `mapLayerPosition`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var mapLayerPosition: MapLayerPosition?
     /// `mapService`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var mapService: MapService?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
     /// `url`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var url: String?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -153,7 +154,8 @@ extension ExternalMapLayer {
 
 /// The DHIS2 metadata type `fileResource` (`org.hisp.dhis.fileresource.FileResource`), 2.41–2.44.
 ///
-/// Collection path `/api/fileResources`, JSON key `fileResources`. 
+/// Collection path `/api/fileResources`, JSON key `fileResources`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.fileresource.FileResource` (2.41–2.44); OpenAPI `#/components/schemas/FileResource` (2.41–2.44).
@@ -161,7 +163,7 @@ public struct FileResource: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `assigned`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var assigned: Bool?
     /// `attributeValue`, until 2.41; collection of complex.
     public var attributeValue: [AttributeValue]?
@@ -170,13 +172,13 @@ public struct FileResource: MetadataModel {
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `contentLength`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var contentLength: String?
     /// `contentMd5`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var contentMd5: String?
     /// `contentType`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var contentType: String?
     /// `created`, 2.41–2.44; date, owned.
     public var created: String?
@@ -199,7 +201,7 @@ public struct FileResource: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
@@ -878,7 +880,8 @@ extension HttpBasicAuthScheme {
 
 /// The DHIS2 metadata type `icon` (`org.hisp.dhis.icon.Icon`), 2.41–2.44.
 ///
-/// Collection path `/api/icons`, JSON key `icons`. 
+/// Collection path `/api/icons`, JSON key `icons`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.icon.Icon` (2.41–2.44); OpenAPI `#/components/schemas/Icon` (2.41–2.44).
@@ -948,7 +951,8 @@ extension Icon {
 
 /// The DHIS2 metadata type `indicator` (`org.hisp.dhis.indicator.Indicator`), 2.41–2.44.
 ///
-/// Collection path `/api/indicators`, JSON key `indicators`. 
+/// Collection path `/api/indicators`, JSON key `indicators`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.indicator.Indicator` (2.41–2.44); OpenAPI `#/components/schemas/Indicator` (2.41–2.44).
@@ -962,7 +966,7 @@ public struct Indicator: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
     /// `annualized`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var annualized: Bool?
     /// `attributeValue`, until 2.41; collection of complex, owned.
     public var attributeValue: [AttributeValue]?
@@ -979,7 +983,7 @@ public struct Indicator: MetadataModel {
     /// `decimals`, 2.41–2.44; integer, owned.
     public var decimals: Int?
     /// `denominator`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var denominator: String?
     /// `denominatorDescription`, 2.41–2.44; text, owned.
     public var denominatorDescription: String?
@@ -1016,7 +1020,7 @@ public struct Indicator: MetadataModel {
     /// `indicatorGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.IndicatorGroup`.
     public var indicatorGroup: [IndicatorGroup]?
     /// `indicatorType`, 2.41–2.44; reference to `org.hisp.dhis.indicator.IndicatorType`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var indicatorType: IndicatorType?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
@@ -1027,10 +1031,10 @@ public struct Indicator: MetadataModel {
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`, owned.
     public var legendSets: [LegendSet]?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `numerator`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var numerator: String?
     /// `numeratorDescription`, 2.41–2.44; text, owned.
     public var numeratorDescription: String?
@@ -1039,7 +1043,7 @@ public struct Indicator: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
@@ -1168,7 +1172,8 @@ extension Indicator {
 
 /// The DHIS2 metadata type `indicatorGroup` (`org.hisp.dhis.indicator.IndicatorGroup`), 2.41–2.44.
 ///
-/// Collection path `/api/indicatorGroups`, JSON key `indicatorGroups`. 
+/// Collection path `/api/indicatorGroups`, JSON key `indicatorGroups`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.indicator.IndicatorGroup` (2.41–2.44); OpenAPI `#/components/schemas/IndicatorGroup` (2.41–2.44).
@@ -1206,7 +1211,7 @@ public struct IndicatorGroup: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -1283,7 +1288,8 @@ extension IndicatorGroup {
 
 /// The DHIS2 metadata type `indicatorGroupSet` (`org.hisp.dhis.indicator.IndicatorGroupSet`), 2.41–2.44.
 ///
-/// Collection path `/api/indicatorGroupSets`, JSON key `indicatorGroupSets`. 
+/// Collection path `/api/indicatorGroupSets`, JSON key `indicatorGroupSets`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.indicator.IndicatorGroupSet` (2.41–2.44); OpenAPI `#/components/schemas/IndicatorGroupSet` (2.41–2.44).
@@ -1324,12 +1330,12 @@ public struct IndicatorGroupSet: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -1408,7 +1414,8 @@ extension IndicatorGroupSet {
 
 /// The DHIS2 metadata type `indicatorType` (`org.hisp.dhis.indicator.IndicatorType`), 2.41–2.44.
 ///
-/// Collection path `/api/indicatorTypes`, JSON key `indicatorTypes`. 
+/// Collection path `/api/indicatorTypes`, JSON key `indicatorTypes`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.indicator.IndicatorType` (2.41–2.44); OpenAPI `#/components/schemas/IndicatorType` (2.41–2.44).
@@ -1428,7 +1435,7 @@ public struct IndicatorType: MetadataModel {
     /// `displayName`, 2.41–2.44; text.
     public var displayName: String?
     /// `factor`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var factor: Int?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
@@ -1441,7 +1448,7 @@ public struct IndicatorType: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `number`, 2.41–2.44; boolean, owned.
     public var number: Bool?
@@ -1516,7 +1523,8 @@ extension IndicatorType {
 
 /// The DHIS2 metadata type `interpretation` (`org.hisp.dhis.interpretation.Interpretation`), 2.41–2.44.
 ///
-/// Collection path `/api/interpretations`, JSON key `interpretations`. 
+/// Collection path `/api/interpretations`, JSON key `interpretations`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.interpretation.Interpretation` (2.41–2.44); OpenAPI `#/components/schemas/Interpretation` (2.41–2.44).

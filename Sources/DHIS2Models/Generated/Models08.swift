@@ -21,7 +21,7 @@ public struct InterpretationComment: MetadataModel {
     /// `created`, 2.41–2.44; date, owned.
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var createdBy: User?
     /// `displayName`, 2.41–2.44; text.
     public var displayName: String?
@@ -154,7 +154,8 @@ extension ItemConfig {
 
 /// The DHIS2 metadata type `jobConfiguration` (`org.hisp.dhis.scheduling.JobConfiguration`), 2.41–2.44.
 ///
-/// Collection path `/api/jobConfigurations`, JSON key `jobConfigurations`. 
+/// Collection path `/api/jobConfigurations`, JSON key `jobConfigurations`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.scheduling.JobConfiguration` (2.41–2.44); OpenAPI `#/components/schemas/JobConfiguration` (2.41–2.44).
@@ -180,7 +181,7 @@ public struct JobConfiguration: MetadataModel {
     /// `displayName`, 2.41–2.44; text.
     public var displayName: String?
     /// `enabled`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var enabled: Bool?
     /// `errorCodes`, 2.41–2.44; text, owned.
     public var errorCodes: String?
@@ -195,17 +196,17 @@ public struct JobConfiguration: MetadataModel {
     /// `jobParameters`, 2.41–2.44; complex, owned.
     public var jobParameters: JSONValue?
     /// `jobStatus`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var jobStatus: JobStatus?
     /// `jobType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var jobType: JobType?
     /// `lastAlive`, 2.41–2.44; date, owned.
     public var lastAlive: String?
     /// `lastExecuted`, 2.41–2.44; date, owned.
     public var lastExecuted: String?
     /// `lastExecutedStatus`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var lastExecutedStatus: JobStatus?
     /// `lastFinished`, 2.41–2.44; date, owned.
     public var lastFinished: String?
@@ -220,7 +221,7 @@ public struct JobConfiguration: MetadataModel {
     /// `maxDelayedExecutionTime`, 2.41–2.44; date.
     public var maxDelayedExecutionTime: String?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `nextExecutionTime`, 2.41–2.44; date.
     public var nextExecutionTime: String?
@@ -229,7 +230,7 @@ public struct JobConfiguration: MetadataModel {
     /// `queuePosition`, 2.41–2.44; integer, owned.
     public var queuePosition: Int?
     /// `schedulingType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var schedulingType: SchedulingType?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
@@ -759,7 +760,8 @@ extension LegendDefinitions {
 
 /// The DHIS2 metadata type `legendSet` (`org.hisp.dhis.legend.LegendSet`), 2.41–2.44.
 ///
-/// Collection path `/api/legendSets`, JSON key `legendSets`. 
+/// Collection path `/api/legendSets`, JSON key `legendSets`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.legend.LegendSet` (2.41–2.44); OpenAPI `#/components/schemas/LegendSet` (2.41–2.44).
@@ -792,7 +794,7 @@ public struct LegendSet: MetadataModel {
     /// `legend`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.Legend`, owned.
     public var legend: [Legend]?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -910,7 +912,8 @@ extension Line {
 
 /// The DHIS2 metadata type `map` (`org.hisp.dhis.mapping.Map`), 2.41–2.44.
 ///
-/// Collection path `/api/maps`, JSON key `maps`. 
+/// Collection path `/api/maps`, JSON key `maps`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.mapping.Map` (2.41–2.44); OpenAPI `#/components/schemas/Map` (2.41–2.44).
@@ -964,7 +967,7 @@ public struct Map: MetadataModel {
     /// `mapView`, 2.41–2.44; collection of reference to `org.hisp.dhis.mapping.MapView`, owned.
     public var mapView: [MapView]?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -1077,7 +1080,8 @@ extension Map {
 
 /// The DHIS2 metadata type `mapView` (`org.hisp.dhis.mapping.MapView`), 2.41–2.44.
 ///
-/// Collection path `/api/mapViews`, JSON key `mapViews`. 
+/// Collection path `/api/mapViews`, JSON key `mapViews`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.mapping.MapView` (2.41–2.44); OpenAPI `#/components/schemas/MapView` (2.41–2.44).
@@ -1213,7 +1217,7 @@ public struct MapView: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `layer`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var layer: String?
     /// `legend`, 2.41–2.44; complex.
     @Indirect public var legend: LegendDefinitions?
@@ -1278,7 +1282,7 @@ public struct MapView: MetadataModel {
     /// `relativePeriods`, 2.41–2.44; complex.
     @Indirect public var relativePeriods: RelativePeriods?
     /// `renderingStrategy`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var renderingStrategy: MapViewRenderingStrategy?
     /// `row`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
     public var row: [ObjectReference]?

@@ -45,7 +45,8 @@ extension Mention {
 
 /// The DHIS2 metadata type `messageConversation` (`org.hisp.dhis.message.MessageConversation`), 2.41–2.44.
 ///
-/// Collection path `/api/messageConversations`, JSON key `messageConversations`. 
+/// Collection path `/api/messageConversations`, JSON key `messageConversations`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.message.MessageConversation` (2.41–2.44); OpenAPI `#/components/schemas/MessageConversation` (2.41–2.44).
@@ -105,7 +106,7 @@ public struct MessageConversation: MetadataModel {
     /// `status`, 2.41–2.44; constant, owned.
     public var status: MessageConversationStatus?
     /// `subject`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var subject: String?
     /// `translation`, 2.41–2.44; collection of complex.
     public var translation: JSONValue?
@@ -363,21 +364,22 @@ extension MetadataItem {
 
 /// The DHIS2 metadata type `proposal` (`org.hisp.dhis.metadata.MetadataProposal`), 2.41–2.44.
 ///
-/// Collection path `/api/metadata/proposals`, JSON key `proposals`. 
+/// Collection path `/api/metadata/proposals`, JSON key `proposals`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.metadata.MetadataProposal` (2.41–2.44); OpenAPI `#/components/schemas/MetadataProposal` (2.42+).
 public struct MetadataProposal: MetadataModel {
     /// `change`, 2.41–2.44; complex, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var change: JSONValue?
     /// `comment`, 2.41–2.44; text, owned.
     public var comment: String?
     /// `created`, 2.41–2.44; date, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var createdBy: User?
     /// `finalised`, 2.41–2.44; date, owned.
     public var finalised: String?
@@ -388,15 +390,15 @@ public struct MetadataProposal: MetadataModel {
     /// `reason`, 2.41–2.44; text, owned.
     public var reason: String?
     /// `status`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var status: MetadataProposalStatus?
     /// `target`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var target: MetadataProposalTarget?
     /// `targetId`, 2.41–2.44; text, owned.
     public var targetId: String?
     /// `type`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: MetadataProposalType?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -451,7 +453,8 @@ extension MetadataProposal {
 
 /// The DHIS2 metadata type `metadataVersion` (`org.hisp.dhis.metadata.version.MetadataVersion`), 2.41–2.44.
 ///
-/// Collection path `/api/metadata/version`, JSON key `metadataVersions`. 
+/// Collection path `/api/metadata/version`, JSON key `metadataVersions`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.metadata.version.MetadataVersion` (2.41–2.44); OpenAPI `#/components/schemas/MetadataVersion` (2.41–2.44).
@@ -473,7 +476,7 @@ public struct MetadataVersion: MetadataModel {
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
     /// `hashCode`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var hashCode: String?
     /// `href`, 2.41–2.44; url.
     public var href: String?
@@ -486,7 +489,7 @@ public struct MetadataVersion: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
@@ -563,7 +566,8 @@ extension MetadataVersion {
 
 /// The DHIS2 metadata type `minMaxDataElement` (`org.hisp.dhis.minmax.MinMaxDataElement`), 2.41–2.44.
 ///
-/// Collection path `/api/minMaxDataElements`, JSON key `minMaxDataElements`. 
+/// Collection path `/api/minMaxDataElements`, JSON key `minMaxDataElements`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.minmax.MinMaxDataElement` (2.41–2.44); OpenAPI `#/components/schemas/MinMaxDataElement` (until 2.41).
@@ -573,10 +577,10 @@ public struct MinMaxDataElement: MetadataModel {
     /// `generated`, 2.41–2.44; boolean, owned.
     public var generated: Bool?
     /// `max`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var max: Int?
     /// `min`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var min: Int?
     /// `optionCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionCombo`, owned.
     @Indirect public var optionCombo: CategoryOptionCombo?
@@ -623,7 +627,8 @@ extension MinMaxDataElement {
 
 /// The DHIS2 metadata type `oAuth2Client` (`org.hisp.dhis.security.oauth2.OAuth2Client`), until 2.41.
 ///
-/// Collection path `/api/oAuth2Clients`, JSON key `oAuth2Clients`. 
+/// Collection path `/api/oAuth2Clients`, JSON key `oAuth2Clients`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.security.oauth2.OAuth2Client` (until 2.41); OpenAPI `#/components/schemas/OAuth2Client` (until 2.41).
@@ -633,7 +638,7 @@ public struct OAuth2Client: MetadataModel {
     /// `attributeValue`, until 2.41; collection of complex.
     public var attributeValue: [AttributeValue]?
     /// `cid`, until 2.41; identifier, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var cid: String?
     /// `code`, until 2.41; identifier, owned, unique.
     public var code: String?
@@ -656,12 +661,12 @@ public struct OAuth2Client: MetadataModel {
     /// `lastUpdatedBy`, until 2.41; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, until 2.41; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `redirectUri`, until 2.41; collection of text, owned.
     public var redirectUri: [String]?
     /// `secret`, until 2.41; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var secret: String?
     /// `sharing`, until 2.41; complex.
     @Indirect public var sharing: Sharing?
@@ -881,7 +886,8 @@ extension ObjectStyle {
 
 /// The DHIS2 metadata type `optionGroupSet` (`org.hisp.dhis.option.OptionGroupSet`), 2.41–2.44.
 ///
-/// Collection path `/api/optionGroupSets`, JSON key `optionGroupSets`. 
+/// Collection path `/api/optionGroupSets`, JSON key `optionGroupSets`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.option.OptionGroupSet` (2.41–2.44); OpenAPI `#/components/schemas/OptionGroupSet` (2.41–2.44).
@@ -903,7 +909,7 @@ public struct OptionGroupSet: MetadataModel {
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
     /// `dataDimension`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dataDimension: Bool?
     /// `dataDimensionType`, 2.41–2.44; constant.
     public var dataDimensionType: DataDimensionType?
@@ -942,7 +948,7 @@ public struct OptionGroupSet: MetadataModel {
     /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
     @Indirect public var legendSet: LegendSet?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `optionGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.option.OptionGroup`, owned.
     public var optionGroup: [DHIS2OptionGroup]?
@@ -1069,7 +1075,8 @@ extension OptionGroupSet {
 
 /// The DHIS2 metadata type `organisationUnit` (`org.hisp.dhis.organisationunit.OrganisationUnit`), 2.41–2.44.
 ///
-/// Collection path `/api/organisationUnits`, JSON key `organisationUnits`. 
+/// Collection path `/api/organisationUnits`, JSON key `organisationUnits`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.organisationunit.OrganisationUnit` (2.41–2.44); OpenAPI `#/components/schemas/OrganisationUnit` (2.41–2.44).
@@ -1143,10 +1150,10 @@ public struct OrganisationUnit: MetadataModel {
     /// `memberCount`, 2.41–2.44; integer.
     public var memberCount: Int?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `openingDate`, 2.41–2.44; date, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var openingDate: String?
     /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`.
     public var organisationUnit: [OrganisationUnit]?
@@ -1165,7 +1172,7 @@ public struct OrganisationUnit: MetadataModel {
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -1306,7 +1313,8 @@ extension OrganisationUnit {
 
 /// The DHIS2 metadata type `organisationUnitGroup` (`org.hisp.dhis.organisationunit.OrganisationUnitGroup`), 2.41–2.44.
 ///
-/// Collection path `/api/organisationUnitGroups`, JSON key `organisationUnitGroups`. 
+/// Collection path `/api/organisationUnitGroups`, JSON key `organisationUnitGroups`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.organisationunit.OrganisationUnitGroup` (2.41–2.44); OpenAPI `#/components/schemas/OrganisationUnitGroup` (2.41–2.44).
@@ -1364,7 +1372,7 @@ public struct OrganisationUnitGroup: MetadataModel {
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`.
     public var legendSets: [LegendSet]?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
     public var organisationUnit: [OrganisationUnit]?
@@ -1373,7 +1381,7 @@ public struct OrganisationUnitGroup: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `symbol`, 2.41–2.44; text, owned.
     public var symbol: String?
@@ -1478,7 +1486,8 @@ extension OrganisationUnitGroup {
 
 /// The DHIS2 metadata type `organisationUnitGroupSet` (`org.hisp.dhis.organisationunit.OrganisationUnitGroupSet`), 2.41–2.44.
 ///
-/// Collection path `/api/organisationUnitGroupSets`, JSON key `organisationUnitGroupSets`. 
+/// Collection path `/api/organisationUnitGroupSets`, JSON key `organisationUnitGroupSets`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.organisationunit.OrganisationUnitGroupSet` (2.41–2.44); OpenAPI `#/components/schemas/OrganisationUnitGroupSet` (2.41–2.44).
@@ -1496,14 +1505,14 @@ public struct OrganisationUnitGroupSet: MetadataModel {
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `compulsory`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var compulsory: Bool?
     /// `created`, 2.41–2.44; date, owned.
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
     /// `dataDimension`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var dataDimension: Bool?
     /// `dataDimensionType`, 2.41–2.44; constant.
     public var dataDimensionType: DataDimensionType?
@@ -1544,7 +1553,7 @@ public struct OrganisationUnitGroupSet: MetadataModel {
     /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
     @Indirect public var legendSet: LegendSet?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`.
     @Indirect public var optionSet: DHIS2OptionSet?
@@ -1559,7 +1568,7 @@ public struct OrganisationUnitGroupSet: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?

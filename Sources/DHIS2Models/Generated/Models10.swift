@@ -11,10 +11,10 @@ import DHIS2Core
 /// Source: `/api/schemas` klass `org.hisp.dhis.organisationunit.OrganisationUnitGroupSetDimension` (2.41–2.44); OpenAPI `#/components/schemas/OrganisationUnitGroupSetDimension` (2.41–2.44).
 public struct OrganisationUnitGroupSetDimension: MetadataModel {
     /// `organisationUnitGroup`, 2.41–2.44; reference of reference to `java.util.List`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var organisationUnitGroup: ObjectReference?
     /// `organisationUnitGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroupSet`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var organisationUnitGroupSet: OrganisationUnitGroupSet?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -49,7 +49,8 @@ extension OrganisationUnitGroupSetDimension {
 
 /// The DHIS2 metadata type `organisationUnitLevel` (`org.hisp.dhis.organisationunit.OrganisationUnitLevel`), 2.41–2.44.
 ///
-/// Collection path `/api/organisationUnitLevels`, JSON key `organisationUnitLevels`. 
+/// Collection path `/api/organisationUnitLevels`, JSON key `organisationUnitLevels`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.organisationunit.OrganisationUnitLevel` (2.41–2.44); OpenAPI `#/components/schemas/OrganisationUnitLevel` (2.41–2.44).
@@ -79,10 +80,10 @@ public struct OrganisationUnitLevel: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `level`, 2.41–2.44; integer, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var level: Int?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `offlineLevels`, 2.41–2.44; integer, owned.
     public var offlineLevels: Int?
@@ -384,7 +385,8 @@ extension PerformanceMetrics {
 
 /// The DHIS2 metadata type `predictor` (`org.hisp.dhis.predictor.Predictor`), 2.41–2.44.
 ///
-/// Collection path `/api/predictors`, JSON key `predictors`. 
+/// Collection path `/api/predictors`, JSON key `predictors`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.predictor.Predictor` (2.41–2.44); OpenAPI `#/components/schemas/Predictor` (2.41–2.44).
@@ -392,7 +394,7 @@ public struct Predictor: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `annualSampleCount`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var annualSampleCount: Int?
     /// `attributeValue`, until 2.41; collection of complex.
     public var attributeValue: [AttributeValue]?
@@ -419,7 +421,7 @@ public struct Predictor: MetadataModel {
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `generator`, 2.41–2.44; complex, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var generator: DHIS2Expression?
     /// `href`, 2.41–2.44; url.
     public var href: String?
@@ -430,34 +432,34 @@ public struct Predictor: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `organisationUnitDescendants`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var organisationUnitDescendants: OrganisationUnitDescendants?
     /// `organisationUnitLevel`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitLevel`, owned.
     public var organisationUnitLevel: [OrganisationUnitLevel]?
     /// `output`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var output: DataElement?
     /// `outputCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionCombo`, owned.
     @Indirect public var outputCombo: CategoryOptionCombo?
     /// `periodType`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var periodType: String?
     /// `predictorGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.predictor.PredictorGroup`.
     public var predictorGroup: [PredictorGroup]?
     /// `sampleSkipTest`, 2.41–2.44; complex, owned, unique.
     @Indirect public var sampleSkipTest: DHIS2Expression?
     /// `sequentialSampleCount`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sequentialSampleCount: Int?
     /// `sequentialSkipCount`, 2.41–2.44; integer, owned.
     public var sequentialSkipCount: Int?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -558,7 +560,8 @@ extension Predictor {
 
 /// The DHIS2 metadata type `predictorGroup` (`org.hisp.dhis.predictor.PredictorGroup`), 2.41–2.44.
 ///
-/// Collection path `/api/predictorGroups`, JSON key `predictorGroups`. 
+/// Collection path `/api/predictorGroups`, JSON key `predictorGroups`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.predictor.PredictorGroup` (2.41–2.44); OpenAPI `#/components/schemas/PredictorGroup` (2.41–2.44).
@@ -590,7 +593,7 @@ public struct PredictorGroup: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `predictor`, 2.41–2.44; collection of reference to `org.hisp.dhis.predictor.Predictor`, owned.
     public var predictor: [Predictor]?
@@ -665,7 +668,8 @@ extension PredictorGroup {
 
 /// The DHIS2 metadata type `program` (`org.hisp.dhis.program.Program`), 2.41–2.44.
 ///
-/// Collection path `/api/programs`, JSON key `programs`. 
+/// Collection path `/api/programs`, JSON key `programs`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.program.Program` (2.41–2.44); OpenAPI `#/components/schemas/Program` (2.41–2.44).
@@ -679,7 +683,7 @@ public struct Program: MetadataModel {
     /// `attributeValues`, 2.42+; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryCombo: CategoryCombo?
     /// `categoryMappings`, 2.42+; collection of complex, owned.
     public var categoryMappings: [ProgramCategoryMapping]?
@@ -782,7 +786,7 @@ public struct Program: MetadataModel {
     /// `minAttributesRequiredToSearch`, 2.41–2.44; integer, owned.
     public var minAttributesRequiredToSearch: Int?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `noteLabel`, 2.41–2.44; text, owned.
     public var noteLabel: String?
@@ -813,7 +817,7 @@ public struct Program: MetadataModel {
     /// `programTrackedEntityAttribute`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramTrackedEntityAttribute`, owned.
     public var programTrackedEntityAttribute: [ProgramTrackedEntityAttribute]?
     /// `programType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var programType: ProgramType?
     /// `registration`, 2.41–2.44; boolean.
     public var registration: Bool?
@@ -830,10 +834,10 @@ public struct Program: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `skipOffline`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var skipOffline: Bool?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
@@ -1150,7 +1154,8 @@ extension ProgramCategoryOptionMapping {
 
 /// The DHIS2 metadata type `programDataElement` (`org.hisp.dhis.program.ProgramDataElementDimensionItem`), 2.41–2.44.
 ///
-/// Collection path `/api/programDataElements`, JSON key `programDataElements`. 
+/// Collection path `/api/programDataElements`, JSON key `programDataElements`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.program.ProgramDataElementDimensionItem` (2.41–2.44); OpenAPI `#/components/schemas/ProgramDataElementDimensionItem` (until 2.41).
@@ -1170,7 +1175,7 @@ public struct ProgramDataElementDimensionItem: MetadataModel {
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var createdBy: User?
     /// `dataElement`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dataElement: DataElement?
     /// `description`, 2.41–2.44; text.
     public var description_: String?
@@ -1205,7 +1210,7 @@ public struct ProgramDataElementDimensionItem: MetadataModel {
     /// `name`, 2.41–2.44; text.
     public var name: String?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `queryMods`, 2.41–2.44; complex.
     /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `QueryModifiers`); `JSONValue` decodes all of them.
@@ -1311,7 +1316,8 @@ extension ProgramDataElementDimensionItem {
 
 /// The DHIS2 metadata type `programIndicator` (`org.hisp.dhis.program.ProgramIndicator`), 2.41–2.44.
 ///
-/// Collection path `/api/programIndicators`, JSON key `programIndicators`. 
+/// Collection path `/api/programIndicators`, JSON key `programIndicators`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.program.ProgramIndicator` (2.41–2.44); OpenAPI `#/components/schemas/ProgramIndicator` (2.41–2.44).
@@ -1329,7 +1335,7 @@ public struct ProgramIndicator: MetadataModel {
     /// `analyticsPeriodBoundary`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.AnalyticsPeriodBoundary`, owned.
     public var analyticsPeriodBoundary: [AnalyticsPeriodBoundary]?
     /// `analyticsType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var analyticsType: AnalyticsType?
     /// `attributeCombo`, 2.42+; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     @Indirect public var attributeCombo: CategoryCombo?
@@ -1386,12 +1392,12 @@ public struct ProgramIndicator: MetadataModel {
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`, owned.
     public var legendSets: [LegendSet]?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `orgUnitField`, 2.41–2.44; text, owned.
     public var orgUnitField: String?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `programIndicatorGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramIndicatorGroup`.
     public var programIndicatorGroups: [ProgramIndicatorGroup]?
@@ -1400,7 +1406,7 @@ public struct ProgramIndicator: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?

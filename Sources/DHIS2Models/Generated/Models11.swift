@@ -6,7 +6,8 @@ import DHIS2Core
 
 /// The DHIS2 metadata type `programIndicatorGroup` (`org.hisp.dhis.program.ProgramIndicatorGroup`), 2.41–2.44.
 ///
-/// Collection path `/api/programIndicatorGroups`, JSON key `programIndicatorGroups`. 
+/// Collection path `/api/programIndicatorGroups`, JSON key `programIndicatorGroups`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.program.ProgramIndicatorGroup` (2.41–2.44); OpenAPI `#/components/schemas/ProgramIndicatorGroup` (2.41–2.44).
@@ -38,7 +39,7 @@ public struct ProgramIndicatorGroup: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `programIndicator`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramIndicator`, owned.
     public var programIndicator: [ProgramIndicator]?
@@ -113,7 +114,8 @@ extension ProgramIndicatorGroup {
 
 /// The DHIS2 metadata type `programNotificationTemplate` (`org.hisp.dhis.program.notification.ProgramNotificationTemplate`), 2.41–2.44.
 ///
-/// Collection path `/api/programNotificationTemplates`, JSON key `programNotificationTemplates`. 
+/// Collection path `/api/programNotificationTemplates`, JSON key `programNotificationTemplates`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.program.notification.ProgramNotificationTemplate` (2.41–2.44); OpenAPI `#/components/schemas/ProgramNotificationTemplate` (2.41–2.44).
@@ -149,10 +151,10 @@ public struct ProgramNotificationTemplate: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `messageTemplate`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var messageTemplate: String?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `notificationRecipient`, 2.41–2.44; constant, owned.
     public var notificationRecipient: ProgramNotificationRecipient?
@@ -171,7 +173,7 @@ public struct ProgramNotificationTemplate: MetadataModel {
     /// `relativeScheduledDays`, 2.41–2.44; integer, owned.
     public var relativeScheduledDays: Int?
     /// `sendRepeatable`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sendRepeatable: Bool?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
@@ -270,7 +272,8 @@ extension ProgramNotificationTemplate {
 
 /// The DHIS2 metadata type `programRule` (`org.hisp.dhis.programrule.ProgramRule`), 2.41–2.44.
 ///
-/// Collection path `/api/programRules`, JSON key `programRules`. 
+/// Collection path `/api/programRules`, JSON key `programRules`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.programrule.ProgramRule` (2.41–2.44); OpenAPI `#/components/schemas/ProgramRule` (2.41–2.44).
@@ -304,12 +307,12 @@ public struct ProgramRule: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `priority`, 2.41–2.44; integer, owned.
     public var priority: Int?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `programRuleAction`, 2.41–2.44; collection of reference to `org.hisp.dhis.programrule.ProgramRuleAction`, owned.
     public var programRuleAction: [ProgramRuleAction]?
@@ -394,7 +397,8 @@ extension ProgramRule {
 
 /// The DHIS2 metadata type `programRuleAction` (`org.hisp.dhis.programrule.ProgramRuleAction`), 2.41–2.44.
 ///
-/// Collection path `/api/programRuleActions`, JSON key `programRuleActions`. 
+/// Collection path `/api/programRuleActions`, JSON key `programRuleActions`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.programrule.ProgramRuleAction` (2.41–2.44); OpenAPI `#/components/schemas/ProgramRuleAction` (2.41–2.44).
@@ -424,7 +428,7 @@ public struct ProgramRuleAction: MetadataModel {
     /// `evaluationEnvironment`, 2.41–2.44; collection of constant, owned.
     public var evaluationEnvironment: [ProgramRuleActionEvaluationEnvironment]?
     /// `evaluationTime`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var evaluationTime: ProgramRuleActionEvaluationTime?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
@@ -453,7 +457,7 @@ public struct ProgramRuleAction: MetadataModel {
     /// `programRule`, 2.41–2.44; reference to `org.hisp.dhis.programrule.ProgramRule`, owned.
     @Indirect public var programRule: ProgramRule?
     /// `programRuleActionType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var programRuleActionType: ProgramRuleActionType?
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
@@ -566,7 +570,8 @@ extension ProgramRuleAction {
 
 /// The DHIS2 metadata type `programRuleVariable` (`org.hisp.dhis.programrule.ProgramRuleVariable`), 2.41–2.44.
 ///
-/// Collection path `/api/programRuleVariables`, JSON key `programRuleVariables`. 
+/// Collection path `/api/programRuleVariables`, JSON key `programRuleVariables`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.programrule.ProgramRuleVariable` (2.41–2.44); OpenAPI `#/components/schemas/ProgramRuleVariable` (2.41–2.44).
@@ -598,13 +603,13 @@ public struct ProgramRuleVariable: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `programRuleVariableSourceType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var programRuleVariableSourceType: ProgramRuleVariableSourceType?
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
@@ -619,7 +624,7 @@ public struct ProgramRuleVariable: MetadataModel {
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var valueType: ValueType?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -696,7 +701,8 @@ extension ProgramRuleVariable {
 
 /// The DHIS2 metadata type `programSection` (`org.hisp.dhis.program.ProgramSection`), 2.41–2.44.
 ///
-/// Collection path `/api/programSections`, JSON key `programSections`. 
+/// Collection path `/api/programSections`, JSON key `programSections`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.program.ProgramSection` (2.41–2.44); OpenAPI `#/components/schemas/ProgramSection` (2.41–2.44).
@@ -736,7 +742,7 @@ public struct ProgramSection: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
     @Indirect public var program: Program?
@@ -748,7 +754,7 @@ public struct ProgramSection: MetadataModel {
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
     /// `sortOrder`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sortOrder: Int?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
@@ -841,7 +847,8 @@ extension ProgramSection {
 
 /// The DHIS2 metadata type `programStage` (`org.hisp.dhis.program.ProgramStage`), 2.41–2.44.
 ///
-/// Collection path `/api/programStages`, JSON key `programStages`. 
+/// Collection path `/api/programStages`, JSON key `programStages`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.program.ProgramStage` (2.41–2.44); OpenAPI `#/components/schemas/ProgramStage` (2.41–2.44).
@@ -919,10 +926,10 @@ public struct ProgramStage: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `minDaysFromStart`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var minDaysFromStart: Int?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `nextScheduleDate`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
     @Indirect public var nextScheduleDate: DataElement?
@@ -943,12 +950,12 @@ public struct ProgramStage: MetadataModel {
     /// `programStageSection`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramStageSection`, owned.
     public var programStageSection: [ProgramStageSection]?
     /// `referral`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var referral: Bool?
     /// `remindCompleted`, 2.41–2.44; boolean, owned.
     public var remindCompleted: Bool?
     /// `repeatable`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var repeatable: Bool?
     /// `reportDateToUse`, 2.41–2.44; text, owned.
     public var reportDateToUse: String?
@@ -1132,14 +1139,14 @@ public struct ProgramStageDataElement: MetadataModel {
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `compulsory`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var compulsory: Bool?
     /// `created`, 2.41–2.44; date, owned.
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var createdBy: User?
     /// `dataElement`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dataElement: DataElement?
     /// `displayInReports`, 2.41–2.44; boolean, owned.
     public var displayInReports: Bool?
@@ -1166,7 +1173,7 @@ public struct ProgramStageDataElement: MetadataModel {
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `skipAnalytics`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var skipAnalytics: Bool?
     /// `skipSynchronization`, 2.41–2.44; boolean, owned.
     public var skipSynchronization: Bool?
@@ -1405,7 +1412,8 @@ extension ProgramStageQueryCriteria {
 
 /// The DHIS2 metadata type `programStageSection` (`org.hisp.dhis.program.ProgramStageSection`), 2.41–2.44.
 ///
-/// Collection path `/api/programStageSections`, JSON key `programStageSections`. 
+/// Collection path `/api/programStageSections`, JSON key `programStageSections`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.program.ProgramStageSection` (2.41–2.44); OpenAPI `#/components/schemas/ProgramStageSection` (2.41–2.44).
@@ -1447,7 +1455,7 @@ public struct ProgramStageSection: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `programIndicator`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramIndicator`, owned.
     public var programIndicator: [ProgramIndicator]?
@@ -1461,7 +1469,7 @@ public struct ProgramStageSection: MetadataModel {
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
     /// `sortOrder`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sortOrder: Int?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?

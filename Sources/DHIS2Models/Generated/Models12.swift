@@ -6,7 +6,8 @@ import DHIS2Core
 
 /// The DHIS2 metadata type `programStageWorkingList` (`org.hisp.dhis.programstageworkinglist.ProgramStageWorkingList`), 2.41–2.44.
 ///
-/// Collection path `/api/programStageWorkingLists`, JSON key `programStageWorkingLists`. 
+/// Collection path `/api/programStageWorkingLists`, JSON key `programStageWorkingLists`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.programstageworkinglist.ProgramStageWorkingList` (2.41–2.44); OpenAPI `#/components/schemas/ProgramStageWorkingList` (2.41–2.44).
@@ -40,13 +41,13 @@ public struct ProgramStageWorkingList: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var programStage: ProgramStage?
     /// `programStageQueryCriteria`, 2.41–2.44; complex, owned.
     @Indirect public var programStageQueryCriteria: ProgramStageQueryCriteria?
@@ -180,7 +181,7 @@ public struct ProgramTrackedEntityAttribute: MetadataModel {
     /// `sortOrder`, 2.41–2.44; integer, owned.
     public var sortOrder: Int?
     /// `trackedEntityAttribute`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var trackedEntityAttribute: TrackedEntityAttribute?
     /// `translation`, 2.41–2.44; collection of complex.
     public var translation: JSONValue?
@@ -282,7 +283,7 @@ public struct ProgramTrackedEntityAttributeDimensionItem: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
     /// `attribute`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var attribute: TrackedEntityAttribute?
     /// `attributeValue`, until 2.41; collection of complex.
     public var attributeValue: [AttributeValue]?
@@ -327,7 +328,7 @@ public struct ProgramTrackedEntityAttributeDimensionItem: MetadataModel {
     /// `name`, 2.41–2.44; text.
     public var name: String?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `queryMods`, 2.41–2.44; complex.
     /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `QueryModifiers`); `JSONValue` decodes all of them.
@@ -429,7 +430,8 @@ extension ProgramTrackedEntityAttributeDimensionItem {
 
 /// The DHIS2 metadata type `pushAnalysis` (`org.hisp.dhis.pushanalysis.PushAnalysis`), until 2.42.
 ///
-/// Collection path `/api/pushAnalysis`, JSON key `pushAnalysis`. 
+/// Collection path `/api/pushAnalysis`, JSON key `pushAnalysis`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.pushanalysis.PushAnalysis` (until 2.42); OpenAPI `#/components/schemas/PushAnalysis` (until 2.42).
@@ -447,7 +449,7 @@ public struct PushAnalysis: MetadataModel {
     /// `createdBy`, until 2.42; reference to `org.hisp.dhis.user.User`.
     @Indirect public var createdBy: User?
     /// `dashboard`, until 2.42; reference to `org.hisp.dhis.dashboard.Dashboard`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dashboard: Dashboard?
     /// `displayName`, until 2.42; text.
     public var displayName: String?
@@ -464,7 +466,7 @@ public struct PushAnalysis: MetadataModel {
     /// `message`, until 2.42; text, owned.
     public var message: String?
     /// `name`, until 2.42; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `recipientUserGroups`, until 2.42; collection of reference to `org.hisp.dhis.user.UserGroup`, owned.
     public var recipientUserGroups: [UserGroup]?
@@ -665,7 +667,8 @@ extension Reference {
 
 /// The DHIS2 metadata type `relationship` (`org.hisp.dhis.relationship.Relationship`), until 2.41.
 ///
-/// Collection path `/api/relationships`, JSON key `relationships`. 
+/// Collection path `/api/relationships`, JSON key `relationships`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.relationship.Relationship` (until 2.41).
@@ -705,7 +708,7 @@ public struct Relationship: MetadataModel {
     /// `name`, until 2.41; text.
     public var name: String?
     /// `relationshipType`, until 2.41; reference to `org.hisp.dhis.relationship.RelationshipType`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var relationshipType: RelationshipType?
     /// `sharing`, until 2.41; complex.
     @Indirect public var sharing: Sharing?
@@ -894,7 +897,8 @@ extension RelationshipItem {
 
 /// The DHIS2 metadata type `relationshipType` (`org.hisp.dhis.relationship.RelationshipType`), 2.41–2.44.
 ///
-/// Collection path `/api/relationshipTypes`, JSON key `relationshipTypes`. 
+/// Collection path `/api/relationshipTypes`, JSON key `relationshipTypes`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.relationship.RelationshipType` (2.41–2.44); OpenAPI `#/components/schemas/RelationshipType` (2.41–2.44).
@@ -906,7 +910,7 @@ public struct RelationshipType: MetadataModel {
     /// `attributeValues`, 2.42+; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `bidirectional`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var bidirectional: Bool?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -925,10 +929,10 @@ public struct RelationshipType: MetadataModel {
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
     /// `fromConstraint`, 2.41–2.44; complex, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var fromConstraint: RelationshipConstraint?
     /// `fromToName`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var fromToName: String?
     /// `href`, 2.41–2.44; url.
     public var href: String?
@@ -939,15 +943,15 @@ public struct RelationshipType: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `referral`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var referral: Bool?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `toConstraint`, 2.41–2.44; complex, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var toConstraint: RelationshipConstraint?
     /// `toFromName`, 2.41–2.44; text, owned.
     public var toFromName: String?
@@ -1245,7 +1249,8 @@ extension RelativePeriods {
 
 /// The DHIS2 metadata type `report` (`org.hisp.dhis.report.Report`), 2.41–2.44.
 ///
-/// Collection path `/api/reports`, JSON key `reports`. 
+/// Collection path `/api/reports`, JSON key `reports`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.report.Report` (2.41–2.44); OpenAPI `#/components/schemas/Report` (2.41–2.44).
@@ -1279,7 +1284,7 @@ public struct Report: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `relativePeriods`, 2.41–2.44; complex.
     @Indirect public var relativePeriods: RelativePeriods?
@@ -1434,7 +1439,7 @@ public struct ReportingRate: MetadataModel {
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var createdBy: User?
     /// `dataSet`, 2.41–2.44; reference to `org.hisp.dhis.dataset.DataSet`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dataSet: DataSet?
     /// `description`, 2.41–2.44; text.
     public var description_: String?
@@ -1467,7 +1472,7 @@ public struct ReportingRate: MetadataModel {
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`.
     public var legendSets: [LegendSet]?
     /// `metric`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var metric: ReportingRateMetric?
     /// `name`, 2.41–2.44; text.
     public var name: String?

@@ -6,7 +6,8 @@ import DHIS2Core
 
 /// The DHIS2 metadata type `route` (`org.hisp.dhis.route.Route`), 2.41–2.44.
 ///
-/// Collection path `/api/routes`, JSON key `routes`. 
+/// Collection path `/api/routes`, JSON key `routes`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.route.Route` (2.41–2.44); OpenAPI `#/components/schemas/Route` (2.41–2.44).
@@ -20,7 +21,7 @@ public struct Route: MetadataModel {
     /// `auth`, 2.41–2.44; complex, owned.
     public var auth: JSONValue?
     /// `authorities`, 2.41–2.44; collection of text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var authorities: [String]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -37,7 +38,7 @@ public struct Route: MetadataModel {
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
     /// `headers`, 2.41–2.44; complex, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var headers: [String: String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
@@ -48,7 +49,7 @@ public struct Route: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `responseTimeoutSeconds`, 2.41–2.44; integer, owned.
     public var responseTimeoutSeconds: Int?
@@ -135,7 +136,8 @@ extension Route {
 
 /// The DHIS2 metadata type `smsCommand` (`org.hisp.dhis.sms.command.SMSCommand`), 2.41–2.44.
 ///
-/// Collection path `/api/smsCommands`, JSON key `smsCommands`. 
+/// Collection path `/api/smsCommands`, JSON key `smsCommands`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.sms.command.SMSCommand` (2.41–2.44); OpenAPI `#/components/schemas/SMSCommand` (2.41–2.44).
@@ -301,7 +303,8 @@ extension SMSCommand {
 
 /// The DHIS2 metadata type `section` (`org.hisp.dhis.dataset.Section`), 2.41–2.44.
 ///
-/// Collection path `/api/sections`, JSON key `sections`. 
+/// Collection path `/api/sections`, JSON key `sections`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataset.Section` (2.41–2.44); OpenAPI `#/components/schemas/Section` (2.41–2.44).
@@ -324,7 +327,7 @@ public struct Section: MetadataModel {
     /// `dataElement`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElement`, owned.
     public var dataElement: [DataElement]?
     /// `dataSet`, 2.41–2.44; reference to `org.hisp.dhis.dataset.DataSet`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dataSet: DataSet?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
@@ -349,7 +352,7 @@ public struct Section: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
@@ -358,7 +361,7 @@ public struct Section: MetadataModel {
     /// `showRowTotals`, 2.41–2.44; boolean, owned.
     public var showRowTotals: Bool?
     /// `sortOrder`, 2.41–2.44; integer, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sortOrder: Int?
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
@@ -891,7 +894,8 @@ extension Spacing {
 
 /// The DHIS2 metadata type `sqlView` (`org.hisp.dhis.sqlview.SqlView`), 2.41–2.44.
 ///
-/// Collection path `/api/sqlViews`, JSON key `sqlViews`. 
+/// Collection path `/api/sqlViews`, JSON key `sqlViews`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.sqlview.SqlView` (2.41–2.44); OpenAPI `#/components/schemas/SqlView` (2.41–2.44).
@@ -903,7 +907,7 @@ public struct SqlView: MetadataModel {
     /// `attributeValues`, 2.42+; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `cacheStrategy`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var cacheStrategy: CacheStrategy?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -926,17 +930,17 @@ public struct SqlView: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `sqlQuery`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sqlQuery: String?
     /// `translation`, 2.41–2.44; collection of complex.
     public var translation: JSONValue?
     /// `type`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: SqlViewType?
     /// `updateJobId`, 2.41–2.44; text.
     public var updateJobId: String?
@@ -1137,7 +1141,8 @@ extension TargetRequest {
 
 /// The DHIS2 metadata type `trackedEntityInstance` (`org.hisp.dhis.trackedentity.TrackedEntity`), until 2.41.
 ///
-/// Collection path `/api/trackedEntityInstances`, JSON key `trackedEntityInstances`. 
+/// Collection path `/api/trackedEntityInstances`, JSON key `trackedEntityInstances`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.trackedentity.TrackedEntity` (until 2.41); OpenAPI `#/components/schemas/TrackedEntity` (until 2.41).
@@ -1183,7 +1188,7 @@ public struct TrackedEntity: MetadataModel {
     /// `name`, until 2.41; text.
     public var name: String?
     /// `organisationUnit`, until 2.41; reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var organisationUnit: OrganisationUnit?
     /// `potentialDuplicate`, until 2.41; boolean, owned.
     public var potentialDuplicate: Bool?
@@ -1292,7 +1297,8 @@ extension TrackedEntity {
 
 /// The DHIS2 metadata type `trackedEntityAttribute` (`org.hisp.dhis.trackedentity.TrackedEntityAttribute`), 2.41–2.44.
 ///
-/// Collection path `/api/trackedEntityAttributes`, JSON key `trackedEntityAttributes`. 
+/// Collection path `/api/trackedEntityAttributes`, JSON key `trackedEntityAttributes`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.trackedentity.TrackedEntityAttribute` (2.41–2.44); OpenAPI `#/components/schemas/TrackedEntityAttribute` (2.41–2.44).
@@ -1300,7 +1306,7 @@ public struct TrackedEntityAttribute: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var aggregationType: AggregationType?
     /// `attributeValue`, until 2.41; collection of complex, owned.
     public var attributeValue: [AttributeValue]?
@@ -1361,7 +1367,7 @@ public struct TrackedEntityAttribute: MetadataModel {
     /// `minCharactersToSearch`, 2.43+; integer, owned.
     public var minCharactersToSearch: Int?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`, owned.
     @Indirect public var optionSet: DHIS2OptionSet?
@@ -1378,7 +1384,7 @@ public struct TrackedEntityAttribute: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
     /// `skipAnalytics`, 2.43+; boolean, owned.
     public var skipAnalytics: Bool?
@@ -1401,7 +1407,7 @@ public struct TrackedEntityAttribute: MetadataModel {
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var valueType: ValueType?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -1539,10 +1545,10 @@ extension TrackedEntityAttribute {
 /// Source: `/api/schemas` klass `org.hisp.dhis.trackedentityattributevalue.TrackedEntityAttributeValue` (until 2.41); OpenAPI `#/components/schemas/TrackedEntityAttributeValue` (until 2.41).
 public struct TrackedEntityAttributeValue: MetadataModel {
     /// `created`, until 2.41; date, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var created: String?
     /// `lastUpdated`, until 2.41; date, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var lastUpdated: String?
     /// `storedBy`, until 2.41; text, owned.
     public var storedBy: String?

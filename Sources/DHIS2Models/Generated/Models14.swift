@@ -6,7 +6,8 @@ import DHIS2Core
 
 /// The DHIS2 metadata type `trackedEntityInstanceFilter` (`org.hisp.dhis.trackedentityfilter.TrackedEntityFilter`), 2.41–2.44.
 ///
-/// Collection path `/api/trackedEntityInstanceFilters`, JSON key `trackedEntityInstanceFilters`. 
+/// Collection path `/api/trackedEntityInstanceFilters`, JSON key `trackedEntityInstanceFilters`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.trackedentityfilter.TrackedEntityFilter` (2.41–2.44); OpenAPI `#/components/schemas/TrackedEntityFilter` (2.41–2.44).
@@ -51,10 +52,10 @@ public struct TrackedEntityFilter: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -235,7 +236,8 @@ extension TrackedEntityProgramOwner {
 
 /// The DHIS2 metadata type `trackedEntityType` (`org.hisp.dhis.trackedentity.TrackedEntityType`), 2.41–2.44.
 ///
-/// Collection path `/api/trackedEntityTypes`, JSON key `trackedEntityTypes`. 
+/// Collection path `/api/trackedEntityTypes`, JSON key `trackedEntityTypes`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.trackedentity.TrackedEntityType` (2.41–2.44); OpenAPI `#/components/schemas/TrackedEntityType` (2.41–2.44).
@@ -287,7 +289,7 @@ public struct TrackedEntityType: MetadataModel {
     /// `minAttributesRequiredToSearch`, 2.41–2.44; integer, owned.
     public var minAttributesRequiredToSearch: Int?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -435,7 +437,7 @@ public struct TrackedEntityTypeAttribute: MetadataModel {
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `trackedEntityAttribute`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var trackedEntityAttribute: TrackedEntityAttribute?
     /// `trackedEntityType`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityType`, owned.
     @Indirect public var trackedEntityType: TrackedEntityType?
@@ -1448,7 +1450,8 @@ extension Translation {
 
 /// The DHIS2 metadata type `user` (`org.hisp.dhis.user.User`), 2.41–2.44.
 ///
-/// Collection path `/api/users`, JSON key `users`. 
+/// Collection path `/api/users`, JSON key `users`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.user.User` (2.41–2.44); OpenAPI `#/components/schemas/User` (2.41–2.44).

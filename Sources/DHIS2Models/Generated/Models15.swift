@@ -180,7 +180,8 @@ extension UserCredentialsDto {
 
 /// The DHIS2 metadata type `userGroup` (`org.hisp.dhis.user.UserGroup`), 2.41–2.44.
 ///
-/// Collection path `/api/userGroups`, JSON key `userGroups`. 
+/// Collection path `/api/userGroups`, JSON key `userGroups`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.user.UserGroup` (2.41–2.44); OpenAPI `#/components/schemas/UserGroup` (2.41–2.44).
@@ -216,7 +217,7 @@ public struct UserGroup: MetadataModel {
     /// `managedGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserGroup`, owned.
     public var managedGroup: [UserGroup]?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -383,7 +384,8 @@ extension UserInfoSnapshot {
 
 /// The DHIS2 metadata type `userRole` (`org.hisp.dhis.user.UserRole`), 2.41–2.44.
 ///
-/// Collection path `/api/userRoles`, JSON key `userRoles`. 
+/// Collection path `/api/userRoles`, JSON key `userRoles`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.user.UserRole` (2.41–2.44); OpenAPI `#/components/schemas/UserRole` (2.41–2.44).
@@ -417,7 +419,7 @@ public struct UserRole: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `restriction`, 2.41–2.44; collection of text, owned.
     public var restriction: [String]?
@@ -585,7 +587,8 @@ extension UserSettings {
 
 /// The DHIS2 metadata type `validationNotificationTemplate` (`org.hisp.dhis.validation.notification.ValidationNotificationTemplate`), 2.41–2.44.
 ///
-/// Collection path `/api/validationNotificationTemplates`, JSON key `validationNotificationTemplates`. 
+/// Collection path `/api/validationNotificationTemplates`, JSON key `validationNotificationTemplates`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.validation.notification.ValidationNotificationTemplate` (2.41–2.44); OpenAPI `#/components/schemas/ValidationNotificationTemplate` (2.41–2.44).
@@ -621,7 +624,7 @@ public struct ValidationNotificationTemplate: MetadataModel {
     /// `messageTemplate`, 2.41–2.44; text, owned.
     public var messageTemplate: String?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `notifyParentOrganisationUnitOnly`, 2.41–2.44; boolean.
     public var notifyParentOrganisationUnitOnly: Bool?
@@ -720,7 +723,8 @@ extension ValidationNotificationTemplate {
 
 /// The DHIS2 metadata type `validationResult` (`org.hisp.dhis.validation.ValidationResult`), 2.41–2.44.
 ///
-/// Collection path `/api/validationResults`, JSON key `validationResults`. 
+/// Collection path `/api/validationResults`, JSON key `validationResults`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.validation.ValidationResult` (2.41–2.44); OpenAPI `#/components/schemas/ValidationResult` (2.41–2.44).
@@ -728,7 +732,7 @@ public struct ValidationResult: MetadataModel {
     /// `attributeOptionCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionCombo`.
     @Indirect public var attributeOptionCombo: CategoryOptionCombo?
     /// `created`, 2.41–2.44; date, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var created: String?
     /// `dayInPeriod`, 2.41–2.44; integer.
     public var dayInPeriod: Int?
@@ -796,7 +800,8 @@ extension ValidationResult {
 
 /// The DHIS2 metadata type `validationRule` (`org.hisp.dhis.validation.ValidationRule`), 2.41–2.44.
 ///
-/// Collection path `/api/validationRules`, JSON key `validationRules`. 
+/// Collection path `/api/validationRules`, JSON key `validationRules`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.validation.ValidationRule` (2.41–2.44); OpenAPI `#/components/schemas/ValidationRule` (2.41–2.44).
@@ -852,29 +857,29 @@ public struct ValidationRule: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `leftSide`, 2.41–2.44; complex, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var leftSide: DHIS2Expression?
     /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
     @Indirect public var legendSet: LegendSet?
     /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`.
     public var legendSets: [LegendSet]?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `notificationTemplates`, 2.41–2.44; collection of reference to `org.hisp.dhis.validation.notification.ValidationNotificationTemplate`.
     public var notificationTemplates: [ValidationNotificationTemplate]?
     /// `operator`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var `operator`: Operator?
     /// `organisationUnitLevels`, 2.41–2.44; collection of integer, owned.
     public var organisationUnitLevels: [Int]?
     /// `periodType`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var periodType: String?
     /// `queryMods`, 2.41–2.44; complex.
     @Indirect public var queryMods: QueryModifiers?
     /// `rightSide`, 2.41–2.44; complex, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var rightSide: DHIS2Expression?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -999,7 +1004,8 @@ extension ValidationRule {
 
 /// The DHIS2 metadata type `validationRuleGroup` (`org.hisp.dhis.validation.ValidationRuleGroup`), 2.41–2.44.
 ///
-/// Collection path `/api/validationRuleGroups`, JSON key `validationRuleGroups`. 
+/// Collection path `/api/validationRuleGroups`, JSON key `validationRuleGroups`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.validation.ValidationRuleGroup` (2.41–2.44); OpenAPI `#/components/schemas/ValidationRuleGroup` (2.41–2.44).
@@ -1031,7 +1037,7 @@ public struct ValidationRuleGroup: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
@@ -1106,7 +1112,8 @@ extension ValidationRuleGroup {
 
 /// The DHIS2 metadata type `visualization` (`org.hisp.dhis.visualization.Visualization`), 2.41–2.44.
 ///
-/// Collection path `/api/visualizations`, JSON key `visualizations`. 
+/// Collection path `/api/visualizations`, JSON key `visualizations`.
+///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.visualization.Visualization` (2.41–2.44); OpenAPI `#/components/schemas/Visualization` (2.41–2.44).
@@ -1240,7 +1247,7 @@ public struct Visualization: MetadataModel {
     /// `metaData`, 2.42+; complex.
     public var metaData: [String: MetadataItem]?
     /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `noSpaceBetweenColumns`, 2.41–2.44; boolean, owned.
     public var noSpaceBetweenColumns: Bool?
@@ -1334,7 +1341,7 @@ public struct Visualization: MetadataModel {
     /// `translation`, 2.41–2.44; collection of complex, owned.
     public var translation: JSONValue?
     /// `type`, 2.41–2.44; constant, owned.
-    /// Required on write in every version; optional here because a `fields` selection can leave it out.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: VisualizationType?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
