@@ -64,6 +64,14 @@ struct EmulatorResponder: HTTPResponder {
 
         let contextPath = Self.contextPath(of: request, fallback: state.fallbackBaseURL)
         var segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if path.hasPrefix("/oauth2/") || path.hasPrefix("/.well-known/") {
+            guard let oauth2 = state.oauth2 else { return OAuth2Server.absent(path: path) ?? Reply.tomcatNotFound(path: path) }
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            return oauth2.respond(
+                to: request, body: body, snapshot: await state.store.snapshot, contextPath: contextPath)
+                ?? Reply.tomcatNotFound(path: path)
+        }
         guard segments.first == "api" else { return Reply.tomcatNotFound(path: path) }
         segments.removeFirst()
         // `/api/42/dataElements` ≡ `/api/dataElements` (versions 28 up to the server's own are accepted).
@@ -78,6 +86,12 @@ struct EmulatorResponder: HTTPResponder {
         }
 
         let snapshot = await state.store.snapshot
+        // The login app's JSON login is open to everyone (reference §1, §1.2).
+        if segments == ["auth", "login"], request.method == .post {
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            return LoginStep.login(request: request, body: body, snapshot: snapshot, sessions: state.sessions)
+        }
         let principal: Principal
         switch state.authenticator.authenticate(
             request: request, snapshot: snapshot, contextPath: contextPath, remoteAddress: context.remoteAddress)
@@ -129,6 +143,8 @@ enum APIRouter {
             break
         }
         guard let plural = segments.first, let type = state.types[plural] else { return nil }
+        let environment =
+            plural == OAuth2ClientRegistration.plural ? OAuth2ClientRegistration.prepared(environment) : environment
         let handlers = MetadataHandlers(type: type, environment: environment, state: state)
         switch (method, segments.count) {
         case (.get, 1): return handlers.list()
@@ -151,5 +167,9 @@ struct EmulatorState: Sendable {
     let authenticator: Authenticator
     let systemID: String
     let fallbackBaseURL: String
+    /// `JSESSIONID` sessions made by the login step.
+    let sessions: SessionRegistry
+    /// The OAuth2 authorization server, on emulated 2.42+ only.
+    let oauth2: OAuth2Server?
     let logger: Logger
 }

@@ -31,9 +31,14 @@ final class BearerTokenRegistry: Sendable {
     }
 }
 
-/// DHIS2's authentication chain: API token filter, HTTP Basic, JWT bearer, then the login redirect (§1).
+/// DHIS2's authentication chain: API token filter, HTTP Basic, JWT bearer, then the session or the login redirect
+/// (§1).
 struct Authenticator: Sendable {
     let bearerTokens: BearerTokenRegistry
+    /// Sessions made by `POST /api/auth/login`, accepted when a request carries no `Authorization` header.
+    var sessions: SessionRegistry = SessionRegistry()
+    /// The authorization server whose JWT access tokens are accepted as bearer tokens (2.42+).
+    var oauth2: OAuth2Server?
 
     enum Outcome: Sendable {
         case authenticated(Principal)
@@ -44,6 +49,9 @@ struct Authenticator: Sendable {
         request: Request, snapshot: StoreSnapshot, contextPath: String, remoteAddress: String?
     ) -> Outcome {
         guard let header = request.headers[.authorization], !header.isEmpty else {
+            if let username = sessions.username(for: request), let user = snapshot.user(named: username) {
+                return .authenticated(Principal(user: user))
+            }
             return .rejected(unauthenticated(request: request, contextPath: contextPath))
         }
         let scheme = header.prefix { $0 != " " }.lowercased()
@@ -142,6 +150,13 @@ struct Authenticator: Sendable {
             return .rejected(Response(status: .unauthorized, headers: headers))
         }
         guard let username = bearerTokens.username(for: token, now: Date()) else {
+            // Not a registered token: a JWT from the emulator's own authorization server (2.42+), or nothing.
+            if let oauth2, token.split(separator: ".", omittingEmptySubsequences: false).count == 3 {
+                switch oauth2.authenticate(bearer: token, snapshot: snapshot) {
+                case .user(let user): return .authenticated(Principal(user: user))
+                case .rejected(let description): return fail(description)
+                }
+            }
             return fail("An error occurred while attempting to decode the Jwt: Invalid or expired token")
         }
         guard let user = snapshot.user(named: username) else {

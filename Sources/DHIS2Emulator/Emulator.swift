@@ -71,11 +71,19 @@ public final class Emulator: Sendable {
         let faults = FaultInjector()
         let counter = RequestCounter()
         let bearerTokens = BearerTokenRegistry()
+        let sessions = SessionRegistry()
+        let fallbackBaseURL = "http://\(configuration.host):\(configuration.port)"
+        let oauth2 =
+            version.hasAuthorizationServer
+            ? OAuth2Server(
+                issuer: fallbackBaseURL + "/", accessTokenLifetime: configuration.accessTokenLifetime,
+                refreshTokenLifetime: configuration.refreshTokenLifetime, sessions: sessions, logger: logger)
+            : nil
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         let state = EmulatorState(
             version: version, store: store, types: MetadataType.all(for: version), faults: faults, counter: counter,
-            authenticator: Authenticator(bearerTokens: bearerTokens), systemID: systemID,
-            fallbackBaseURL: "http://\(configuration.host):\(configuration.port)", logger: logger)
+            authenticator: Authenticator(bearerTokens: bearerTokens, sessions: sessions, oauth2: oauth2),
+            systemID: systemID, fallbackBaseURL: fallbackBaseURL, sessions: sessions, oauth2: oauth2, logger: logger)
         let application = buildApplication(
             state: state, host: configuration.host, port: configuration.port, logger: logger,
             onServerRunning: { channel in
@@ -101,6 +109,8 @@ public final class Emulator: Sendable {
             throw EmulatorError("the emulator stopped before listening on \(configuration.host):\(configuration.port)")
         }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        // The issuer is `server.base.url` with a trailing slash (reference §1.4).
+        oauth2?.setIssuer("http://\(host):\(port)/")
         logger.info(
             "DHIS2 emulator listening",
             metadata: ["url": "http://\(host):\(port)", "version": "\(configuration.version)"])

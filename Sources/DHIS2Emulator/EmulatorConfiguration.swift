@@ -12,16 +12,24 @@ public struct EmulatorConfiguration: Sendable {
     public var dataDirectory: String?
     /// Where the emulator logs (requests at `debug`, never credentials).
     public var logger: Logger
+    /// How long the OAuth2 access tokens of an emulated 2.42+ server live (Spring Authorization Server's default is
+    /// five minutes); shorten it to exercise token refresh in tests.
+    public var accessTokenLifetime: Duration
+    /// How long OAuth2 refresh tokens live (Spring Authorization Server's default is one hour).
+    public var refreshTokenLifetime: Duration
 
     /// Creates a configuration; the defaults give an in-memory 2.42.6 server on a free loopback port.
     public init(
         host: String = "127.0.0.1", port: Int = 0, version: String = "2.42.6", dataDirectory: String? = nil,
+        accessTokenLifetime: Duration = .seconds(300), refreshTokenLifetime: Duration = .seconds(3600),
         logger: Logger = Logger(label: "dhis2.emulator")
     ) {
         self.host = host
         self.port = port
         self.version = version
         self.dataDirectory = dataDirectory
+        self.accessTokenLifetime = accessTokenLifetime
+        self.refreshTokenLifetime = refreshTokenLifetime
         self.logger = logger
     }
 }
@@ -92,6 +100,9 @@ struct EmulatedVersion: Sendable, Hashable {
     var hasUserCredentials: Bool { minor == 41 }
     /// Whether the `!empty` filter operator exists (2.42+).
     var hasNotEmptyOperator: Bool { minor >= 42 }
+    /// Whether the Spring Authorization Server (`/oauth2/*`, JWT access tokens, `Dhis2OAuth2Client`) exists (2.42+);
+    /// 2.41 had the legacy `/uaa` server, which the emulator does not offer.
+    var hasAuthorizationServer: Bool { minor >= 42 }
     /// Whether SystemInfo carries `capability` and `sessionTimeout` (2.43+).
     var hasSystemCapability: Bool { minor >= 43 }
 }

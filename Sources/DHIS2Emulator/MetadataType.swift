@@ -257,7 +257,8 @@ struct MetadataType: Sendable {
 
     /// Every type the emulator serves, by plural.
     static func all(for version: EmulatedVersion) -> [String: MetadataType] {
-        let types = [dataElement(version), organisationUnit, categoryCombo, category, categoryOption, categoryOptionCombo]
+        var types = [dataElement(version), organisationUnit, categoryCombo, category, categoryOption, categoryOptionCombo]
+        if version.hasAuthorizationServer { types.append(OAuth2ClientRegistration.type) }
         return Dictionary(uniqueKeysWithValues: types.map { ($0.plural, $0) })
     }
 }
