@@ -96,20 +96,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Profiles (profiles.toml, environment, precedence), the SQLite token store, open(profile), OAuth2 login.
-        .target(
-            name: "DHIS2Profiles",
-            dependencies: [
-                "DHIS2",
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
         // The `dhis2` commands as a library, testable in-process.
         .target(
             name: "DHIS2CommandLine",
@@ -170,11 +156,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "DHIS2ProfilesTests",
-            dependencies: ["DHIS2Profiles", "DHIS2Emulator"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
