@@ -112,7 +112,7 @@ struct ProfileFile: Sendable {
         }
         func string(_ key: String) throws(ProfileError) -> String? {
             guard let value = table[key] else { return nil }
-            guard let text = value.stringValue else { throw invalid("has \(key) as a \(value.typeName); it must be a string") }
+            guard let text = value.stringValue else { throw invalid("has \(key) of type \(value.typeName); it must be a string") }
             return text.isEmpty ? nil : text
         }
         func required(_ key: String, for kind: String) throws(ProfileError) -> String {
@@ -162,7 +162,7 @@ struct ProfileFile: Sendable {
         }
         var verifiesTLS = true
         if let value = table["verify_tls"] {
-            guard let flag = value.boolValue else { throw invalid("has verify_tls as a \(value.typeName); use true or false") }
+            guard let flag = value.boolValue else { throw invalid("has verify_tls of type \(value.typeName); use true or false") }
             verifiesTLS = flag
         }
         return Profile(

@@ -435,6 +435,9 @@ private struct Reader {
         }
         while true {
             skipWhitespace()
+            if peek() == UInt8(ascii: "\n") || peek() == UInt8(ascii: "\r") {
+                throw error("an inline table must fit on one line; use a [table] for more keys")
+            }
             let keyStart = position
             let (key, _) = try parseKey()
             skipWhitespace()
