@@ -26,6 +26,8 @@ public final class Emulator: Sendable {
 
     private let counter: RequestCounter
     private let bearerTokens: BearerTokenRegistry
+    /// The OAuth2 authorization server (emulated 2.42+ only).
+    let oauth2Server: OAuth2Server?
     private let store: Store
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, any Error>
@@ -33,8 +35,8 @@ public final class Emulator: Sendable {
 
     private init(
         port: Int, baseURL: String, version: String, faults: FaultInjector, counter: RequestCounter,
-        bearerTokens: BearerTokenRegistry, store: Store, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>,
-        logger: Logger
+        bearerTokens: BearerTokenRegistry, oauth2Server: OAuth2Server?, store: Store, serviceGroup: ServiceGroup,
+        runTask: Task<Void, any Error>, logger: Logger
     ) {
         self.port = port
         self.baseURL = baseURL
@@ -42,6 +44,7 @@ public final class Emulator: Sendable {
         self.faults = faults
         self.counter = counter
         self.bearerTokens = bearerTokens
+        self.oauth2Server = oauth2Server
         self.store = store
         self.serviceGroup = serviceGroup
         self.runTask = runTask
@@ -116,7 +119,8 @@ public final class Emulator: Sendable {
             metadata: ["url": "http://\(host):\(port)", "version": "\(configuration.version)"])
         return Emulator(
             port: port, baseURL: "http://\(host):\(port)", version: configuration.version, faults: faults,
-            counter: counter, bearerTokens: bearerTokens, store: store, serviceGroup: serviceGroup, runTask: runTask,
+            counter: counter, bearerTokens: bearerTokens, oauth2Server: oauth2, store: store,
+            serviceGroup: serviceGroup, runTask: runTask,
             logger: logger)
     }
 

@@ -352,6 +352,11 @@ struct RedirectTarget: Sendable, Equatable {
     let port: Int?
     let path: String
 
+    init(port: Int?, path: String) {
+        self.port = port
+        self.path = path
+    }
+
     /// Reads a profile's `redirect_uri`: `http://127.0.0.1[:port][/path]`; `nil` gives a free port and
     /// ``OAuth2Login/defaultRedirectPath``.
     init(_ redirectURI: String?) throws {
