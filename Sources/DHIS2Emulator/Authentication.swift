@@ -9,7 +9,8 @@ struct Principal: Sendable {
     let user: StoredUser
 }
 
-/// Bearer tokens registered from outside (the OAuth2 server comes later), by token text.
+/// Opaque bearer tokens registered from outside (``Emulator/registerBearerToken(_:username:expiresAt:)``), by token
+/// text; the OAuth2 server's own JWTs are checked by ``OAuth2Server`` instead.
 final class BearerTokenRegistry: Sendable {
     private struct Entry {
         let username: String

@@ -21,6 +21,7 @@ public struct OAuth2ServerMetadata: Sendable, Hashable {
     /// The PKCE methods the server names (`S256` on DHIS2).
     public var codeChallengeMethods: [String]
 
+    /// Metadata with the given endpoints.
     public init(
         issuer: String, authorizationEndpoint: URL, tokenEndpoint: URL, revocationEndpoint: URL? = nil,
         codeChallengeMethods: [String] = ["S256"]

@@ -44,6 +44,7 @@ public struct OAuth2LoginError: Error, Sendable, Hashable, CustomStringConvertib
     /// The HTTP status of the server's answer, when one was involved.
     public var status: Int?
 
+    /// An error of kind `code`; `message` must say what happened and what to do, and never hold a secret.
     public init(_ code: Code, _ message: String, oauthError: String? = nil, status: Int? = nil) {
         self.code = code
         self.message = message
@@ -51,5 +52,6 @@ public struct OAuth2LoginError: Error, Sendable, Hashable, CustomStringConvertib
         self.status = status
     }
 
+    /// The kind and the message, e.g. `OAuth2LoginError.timeout: No login redirect reached …`.
     public var description: String { "OAuth2LoginError.\(code): \(message)" }
 }
