@@ -16,8 +16,8 @@ import Darwin
 ///
 /// The file (and its directory, when created) is private to the user: mode 0600 (0700). Each operation opens its own
 /// connection and waits up to ``busyTimeout`` for another process's write to finish, so two processes — a CLI
-/// command and a script, say — can read and refresh tokens at the same time. Writes are transactions; a reader never
-/// sees half a token. The table is this package's own (`swift_dhis2_oauth2_tokens`), so the file never mixes with the
+/// command and a script, say — can read and refresh tokens at the same time. Each write is a single atomic statement; a
+/// reader never sees half a token. The table is this package's own (`swift_dhis2_oauth2_tokens`), so the file never mixes with the
 /// `tokens.sqlite` other DHIS2 tools keep in the same directories.
 ///
 /// Keys come from ``key(profile:baseURL:clientID:)``: one token per profile, server and OAuth2 client.
@@ -75,7 +75,7 @@ public final class SQLiteTokenStore: TokenStore, CustomStringConvertible {
     }
 
     public func token(for key: String) async throws -> OAuth2Token? {
-        let rows = try await withDatabase(writing: false) { database in
+        let rows = try await withDatabase { database in
             try await database.query("SELECT token FROM \(Self.table) WHERE key = ?", [.text(key)])
         }
         guard let json = rows.first?.column("token")?.string else { return nil }
@@ -95,7 +95,7 @@ public final class SQLiteTokenStore: TokenStore, CustomStringConvertible {
         } catch {
             throw ProfileError(.tokenStore, "Cannot encode the OAuth2 token for \(key).", file: path)
         }
-        _ = try await withDatabase(writing: true) { database in
+        _ = try await withDatabase { database in
             try await database.query(
                 "INSERT OR REPLACE INTO \(Self.table) (key, token, updated_at) VALUES (?, ?, ?)",
                 [.text(key), .text(json), .float(Date().timeIntervalSince1970)])
@@ -104,14 +104,14 @@ public final class SQLiteTokenStore: TokenStore, CustomStringConvertible {
     }
 
     public func removeToken(for key: String) async throws {
-        _ = try await withDatabase(writing: true) { database in
+        _ = try await withDatabase { database in
             try await database.query("DELETE FROM \(Self.table) WHERE key = ?", [.text(key)])
         }
     }
 
     /// The keys that have a token, sorted.
     public func keys() async throws -> [String] {
-        let rows = try await withDatabase(writing: false) { database in
+        let rows = try await withDatabase { database in
             try await database.query("SELECT key FROM \(Self.table) ORDER BY key", [])
         }
         return rows.compactMap { $0.column("key")?.string }
@@ -136,9 +136,13 @@ public final class SQLiteTokenStore: TokenStore, CustomStringConvertible {
         return decoder
     }()
 
-    /// Opens a connection, runs `body` (inside an immediate transaction when `writing`), and always closes it.
+    /// Opens a connection, runs `body`, and always closes it.
+    ///
+    /// Every operation is one statement in SQLite's autocommit mode, so a lock is only ever held inside one
+    /// `sqlite3_step` on one thread: a transaction spanning several thread-pool hops could leave the lock holder
+    /// waiting for a thread that other connections occupy while they wait for the lock.
     private func withDatabase(
-        writing: Bool, _ body: @Sendable (SQLiteConnection) async throws -> [SQLiteRow]
+        _ body: @Sendable (SQLiteConnection) async throws -> [SQLiteRow]
     ) async throws -> [SQLiteRow] {
         let database: SQLiteConnection
         do {
@@ -152,19 +156,7 @@ public final class SQLiteTokenStore: TokenStore, CustomStringConvertible {
             _ = try await database.query("PRAGMA busy_timeout = \(milliseconds)")
             _ = try await database.query(
                 "CREATE TABLE IF NOT EXISTS \(Self.table) (key TEXT PRIMARY KEY, token TEXT NOT NULL, updated_at REAL NOT NULL)")
-            let rows: [SQLiteRow]
-            if writing {
-                _ = try await database.query("BEGIN IMMEDIATE")
-                do {
-                    rows = try await body(database)
-                    _ = try await database.query("COMMIT")
-                } catch {
-                    _ = try? await database.query("ROLLBACK")
-                    throw error
-                }
-            } else {
-                rows = try await body(database)
-            }
+            let rows = try await body(database)
             await closeConnection(database)
             return rows
         } catch {
