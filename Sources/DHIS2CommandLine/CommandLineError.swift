@@ -1,5 +1,6 @@
 import DHIS2
 import DHIS2Emulator
+import DHIS2Profiles
 
 /// The exit statuses of `dhis2` (the `sysexits.h` values where one fits).
 public enum ExitStatus {
@@ -24,6 +25,26 @@ public enum ExitStatus {
         case .transport, .timeout: unavailable
         case .invalidBaseURL: configuration
         default: failure
+        }
+    }
+
+    /// The status for a profile that could not be found, read, written or used.
+    static func forProfileError(_ error: ProfileError) -> Int32 {
+        switch error.code {
+        case .notLoggedIn: unauthorized
+        case .invalidName: usage
+        case .alreadyExists, .fileSystem, .tokenStore: failure
+        default: configuration
+        }
+    }
+
+    /// The status for a failed OAuth2 login.
+    static func forLoginError(_ error: OAuth2LoginError) -> Int32 {
+        switch error.code {
+        case .invalidConfiguration, .noAuthorizationServer: configuration
+        case .receiverFailed: failure
+        case .timeout: unavailable
+        default: unauthorized
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DHIS2
+import DHIS2Profiles
 
 /// The options every command that talks to a server shares: where the server is, and (from the environment only)
 /// how to sign in.
@@ -25,8 +26,23 @@ public struct ConnectionOptions: ParsableArguments {
             valueName: "url"))
     public var url: String?
 
-    /// Options with no URL given (the argument parser fills them in).
+    /// The profile to use from `--profile`; when absent (and no `--url`), the profile chain decides.
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The profile to use (see `dhis2 profile list`). Without --profile and --url: DHIS2_PROFILE, then "
+                + "DHIS2_URL with credentials, then the project default, then the global default.",
+            valueName: "name"))
+    public var profile: String?
+
+    /// Options with no URL or profile given (the argument parser fills them in).
     public init() {}
+
+    public func validate() throws {
+        if url != nil, profile != nil {
+            throw ValidationError("Give --url or --profile, not both.")
+        }
+    }
 
     /// The server URL and authentication the options and the terminal's environment describe.
     ///
@@ -67,11 +83,39 @@ public struct ConnectionOptions: ParsableArguments {
     }
 
     /// Connects to the server these options name, runs `body` with the client and shuts the client down afterwards.
+    ///
+    /// With `--url`, credentials come from the environment (``resolve(in:)``); otherwise the profile chain picks the
+    /// server and credentials (``Profiles/resolve(_:)``).
     func withClient<T>(
         in terminal: Terminal, _ body: (DHIS2Client) async throws -> sending T
     ) async throws -> sending T {
-        let (url, auth) = try resolve(in: terminal)
-        return try await DHIS2Client.withConnection(
-            to: url, auth: auth, configuration: DHIS2Configuration(userAgent: DHIS2Command.userAgent), body)
+        let client: DHIS2Client
+        if url.flatMap({ $0.isEmpty ? nil : $0 }) != nil {
+            let (url, auth) = try resolve(in: terminal)
+            client = try await DHIS2Client.connect(
+                to: url, auth: auth, configuration: DHIS2Configuration(userAgent: DHIS2Command.userAgent))
+        } else {
+            let profiles = Profiles(environment: terminal.profileEnvironment)
+            let resolved: ResolvedProfile
+            do throws(ProfileError) {
+                resolved = try profiles.resolve(profile)
+            } catch {
+                guard error.code == .nothingResolved else { throw error }
+                throw CommandLineError(
+                    "No DHIS2 server given: pass --url or --profile, or set \(Self.urlVariable) (e.g. export "
+                        + "\(Self.urlVariable)=http://127.0.0.1:8080) with credentials. \(error.message)",
+                    exitStatus: ExitStatus.configuration)
+            }
+            client = try await profiles.open(resolved, options: ProfileOpenOptions(userAgent: DHIS2Command.userAgent))
+        }
+        let result: T
+        do {
+            result = try await body(client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        return result
     }
 }

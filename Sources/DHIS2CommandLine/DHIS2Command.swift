@@ -1,6 +1,7 @@
 import ArgumentParser
 import DHIS2
 import DHIS2Emulator
+import DHIS2Profiles
 
 /// The `dhis2` command: the root of the command tree.
 ///
@@ -11,13 +12,17 @@ public struct DHIS2Command: AsyncParsableCommand {
         commandName: "dhis2",
         abstract: "Work with a DHIS2 server (2.41–2.44) from the command line.",
         discussion: """
-            Server commands read the server from --url or DHIS2_URL, and credentials from the environment only: \
+            Server commands use a profile (`dhis2 profile add`), picked in this order: --profile, DHIS2_PROFILE, \
+            DHIS2_URL with credentials, the project default (.dhis2/profiles.toml), the global default \
+            (~/.config/dhis2/profiles.toml). With --url or DHIS2_URL, credentials come from the environment only: \
             DHIS2_PAT (a personal access token), or DHIS2_USERNAME and DHIS2_PASSWORD.
 
             Try it without a server: `dhis2 demo` starts a local emulator and walks through the library.
             """,
         version: DHIS2Command.version,
-        subcommands: [SystemCommand.self, DevCommand.self, EmulatorCommand.self, DemoCommand.self])
+        subcommands: [
+            SystemCommand.self, ProfileCommand.self, DevCommand.self, EmulatorCommand.self, DemoCommand.self,
+        ])
 
     /// The version `dhis2 --version` prints.
     public static let version = "0.1.0"
@@ -62,6 +67,12 @@ public struct DHIS2Command: AsyncParsableCommand {
         case let error as CommandLineError:
             terminal.printError("error: \(error.message)")
             return error.exitStatus
+        case let error as ProfileError:
+            terminal.printError("error: \(error.message)")
+            return ExitStatus.forProfileError(error)
+        case let error as OAuth2LoginError:
+            terminal.printError("error: \(error.message)")
+            return ExitStatus.forLoginError(error)
         case let error as EmulatorError:
             terminal.printError("error: \(error.message)")
             return ExitStatus.failure

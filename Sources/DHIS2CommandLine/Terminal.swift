@@ -1,3 +1,4 @@
+import DHIS2Profiles
 import Foundation
 
 /// Where a command writes and which environment it reads: the process's own by default, a fake one in tests.
@@ -16,23 +17,43 @@ public struct Terminal: Sendable {
     public var standardOutput: @Sendable (String) -> Void
     /// Receives everything a command writes to standard error, newlines included.
     public var standardError: @Sendable (String) -> Void
+    /// The directory the search for a project `.dhis2/profiles.toml` starts from.
+    public var workingDirectory: String
+    /// Shows a prompt and reads one line without echoing it (for a password or token); `nil` when there is no
+    /// interactive input.
+    public var readSecret: @Sendable (_ prompt: String) -> String?
+    /// Reads all of standard input (for `--secret-stdin`); `nil` when there is none.
+    public var readStandardInput: @Sendable () -> String?
 
-    /// A terminal with the given environment and output sinks.
+    /// A terminal with the given environment and output sinks; by default it reads no input and starts profile
+    /// searches in the process's working directory.
     public init(
         environment: [String: String], standardOutput: @escaping @Sendable (String) -> Void,
-        standardError: @escaping @Sendable (String) -> Void
+        standardError: @escaping @Sendable (String) -> Void,
+        workingDirectory: String = FileManager.default.currentDirectoryPath,
+        readSecret: @escaping @Sendable (_ prompt: String) -> String? = { _ in nil },
+        readStandardInput: @escaping @Sendable () -> String? = { nil }
     ) {
         self.environment = environment
         self.standardOutput = standardOutput
         self.standardError = standardError
+        self.workingDirectory = workingDirectory
+        self.readSecret = readSecret
+        self.readStandardInput = readStandardInput
     }
 
-    /// The process's environment, standard output and standard error.
+    /// The process's environment, working directory, standard output, standard error and standard input.
     public static var process: Terminal {
         Terminal(
             environment: ProcessInfo.processInfo.environment,
             standardOutput: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-            standardError: { text in FileHandle.standardError.write(Data(text.utf8)) })
+            standardError: { text in FileHandle.standardError.write(Data(text.utf8)) },
+            workingDirectory: FileManager.default.currentDirectoryPath,
+            readSecret: { prompt in SecretPrompt.read(prompt: prompt) },
+            readStandardInput: {
+                let data = FileHandle.standardInput.readDataToEndOfFile()
+                return String(data: data, encoding: .utf8)
+            })
     }
 
     /// The terminal commands in this task write to; ``process`` unless a caller bound another one.
@@ -52,5 +73,12 @@ public struct Terminal: Sendable {
     public func variable(_ name: String) -> String? {
         guard let value = environment[name], !value.isEmpty else { return nil }
         return value
+    }
+}
+
+extension Terminal {
+    /// What profile resolution sees through this terminal: its environment (with `HOME`) and working directory.
+    var profileEnvironment: ProfileEnvironment {
+        ProfileEnvironment(variables: environment, workingDirectory: workingDirectory)
     }
 }
