@@ -145,6 +145,10 @@ enum APIRouter {
         guard let plural = segments.first, let type = state.types[plural] else { return nil }
         let environment =
             plural == OAuth2ClientRegistration.plural ? OAuth2ClientRegistration.prepared(environment) : environment
+        case (.get, "metadata", 1):
+            return MetadataBulkHandlers(environment: environment, state: state).export()
+        case (.post, "metadata", 1):
+            return try await MetadataBulkHandlers(environment: environment, state: state).importPayload()
         let handlers = MetadataHandlers(type: type, environment: environment, state: state)
         switch (method, segments.count) {
         case (.get, 1): return handlers.list()
@@ -158,6 +162,7 @@ enum APIRouter {
 }
 
 /// Shared, immutable-by-reference state of a running emulator.
+        case (.patch, 2) where UID.isValid(segments[1]): return try await handlers.patch(id: segments[1])
 struct EmulatorState: Sendable {
     let version: EmulatedVersion
     let store: Store

@@ -17,6 +17,14 @@ public struct EmulatorConfiguration: Sendable {
     public var accessTokenLifetime: Duration
     /// How long OAuth2 refresh tokens live (Spring Authorization Server's default is one hour).
     public var refreshTokenLifetime: Duration
+    /// Whether a new store gets the generated demo data set (``DemoData``). When off, the server starts as a fresh
+    /// DHIS2 database does: only the superuser (`admin` / `district`, with its role) and DHIS2's default category
+    /// objects, ready for a metadata import.
+    public var loadsDemoData: Bool
+    /// How many organisation units the demo hierarchy has; `nil` keeps the standard hierarchy (one country, four
+    /// regions, sixteen districts and their facilities, about 120 units). Larger counts (e.g. `50_000`) add
+    /// chiefdoms and facilities under the same country and regions, deterministically, for large-scale tests.
+    public var demoOrganisationUnitCount: Int?
 
     /// Creates a configuration; the defaults give an in-memory 2.42.6 server on a free loopback port.
     public init(
@@ -24,6 +32,8 @@ public struct EmulatorConfiguration: Sendable {
         accessTokenLifetime: Duration = .seconds(300), refreshTokenLifetime: Duration = .seconds(3600),
         logger: Logger = Logger(label: "dhis2.emulator")
     ) {
+        self.loadsDemoData = true
+        self.demoOrganisationUnitCount = nil
         self.host = host
         self.port = port
         self.version = version
@@ -80,6 +90,11 @@ struct EmulatedVersion: Sendable, Hashable {
     /// 2.42.0–2.42.4 and 2.43.0 and reverted by DHIS2-21364 in 2.42.5 / 2.43.1.
     var objectReportResponseType: String {
         hasWebMessageResponseSuffix ? "ObjectReportWebMessageResponse" : "ObjectReport"
+    }
+
+    /// `responseType` of an ImportReport payload (`/api/metadata`), with the same version split (reference §11.3).
+    var importReportResponseType: String {
+        hasWebMessageResponseSuffix ? "ImportReportWebMessageResponse" : "ImportReport"
     }
 
     /// `responseType` of the personal access token creation payload (reference §11.3).

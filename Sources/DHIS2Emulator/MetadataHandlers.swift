@@ -134,6 +134,54 @@ struct MetadataHandlers {
     }
 
     private enum BodyResult {
+    /// `PATCH /api/<plural>/{uid}` with a JSON Patch (reference §3.5): only `application/json-patch+json` (415
+    /// otherwise); the patched object is imported as a full update. The `id` cannot change: DHIS2 resets the UID of
+    /// the patched object to the persisted one, so a patch of `/id` is silently without effect.
+    func patch(id: String) async throws -> Response {
+        let contentType = environment.request.headers[.contentType] ?? "application/octet-stream"
+        guard contentType.lowercased().hasPrefix("application/json-patch+json") else {
+            return Reply.webMessage(.unsupportedMediaType, message: "Content-Type '\(contentType)' is not supported")
+        }
+        let bytes = Data(environment.body.readableBytesView)
+        guard let document = try? JSONValue(parsing: bytes) else {
+            return Reply.webMessage(
+                .badRequest,
+                message: bytes.isEmpty
+                    ? "Required request body is missing"
+                    : "JSON parse error: Unexpected character: the request body is not a JSON Patch document")
+        }
+        let patch: MetadataPatch
+        do {
+            patch = try MetadataPatch(parsing: document)
+        } catch {
+            return Reply.webMessage(.badRequest, message: error.message)
+        }
+        let importer = MetadataImporter(type: type, version: state.version, principalID: environment.principal.user.id, types: state.types)
+        let type = self.type
+        let outcome = try await state.store.mutate { snapshot -> (PatchOutcome, [Store.Write]) in
+            guard let existing = snapshot.object(type.plural, id) else { return (.imported(.notFound(id)), []) }
+            let patched: [String: JSONValue]
+            do throws(MetadataPatch.Failure) {
+                patched = try patch.apply(to: existing, type: type)
+            } catch {
+                return (.invalid(error.message), [])
+            }
+            var input = patched
+            input["id"] = .string(id)
+            let result = importer.replace(id: id, with: input, snapshot: snapshot)
+            return (.imported(result.outcome), result.writes)
+        }
+        switch outcome {
+        case .invalid(let message): return Reply.webMessage(.badRequest, message: message)
+        case .imported(let outcome): return report(outcome, successStatus: .ok)
+        }
+    }
+
+    private enum PatchOutcome: Sendable {
+        case invalid(String)
+        case imported(ImportOutcome)
+    }
+
         case success([String: JSONValue])
         case failure(Response)
     }

@@ -17,6 +17,11 @@ struct MetadataImporter {
     let type: MetadataType
     let types: [String: MetadataType]
     let principalID: String
+    /// UIDs (by type plural) of objects arriving in the same `/api/metadata` payload: references to them are valid
+    /// even before they are stored (DHIS2 preheats the whole bundle).
+    var pendingIDs: [String: Set<String>] = [:]
+    /// Whether `translations` in the body are kept (metadata import) or dropped (single-object POST, §3.3).
+    var keepsTranslations = false
 
     init(type: MetadataType, version: EmulatedVersion, principalID: String, types: [String: MetadataType]? = nil) {
         self.type = type
@@ -59,7 +64,7 @@ struct MetadataImporter {
         object["lastUpdated"] = now
         object["createdBy"] = ["id": .string(principalID)]
         object["lastUpdatedBy"] = ["id": .string(principalID)]
-        object["translations"] = []
+        object["translations"] = keepsTranslations ? (object["translations"] ?? []) : []
         if object["sharing"] == nil { object["sharing"] = defaultSharing }
         return finish(object, id: id, errors: errors, snapshot: snapshot)
     }
@@ -81,7 +86,8 @@ struct MetadataImporter {
         object["createdBy"] = existing["createdBy"]
         object["lastUpdated"] = .string(DHIS2Date.format(Date()))
         object["lastUpdatedBy"] = ["id": .string(principalID)]
-        object["translations"] = existing["translations"] ?? []
+        object["translations"] =
+            keepsTranslations ? (object["translations"] ?? []) : (existing["translations"] ?? [])
         if object["sharing"] == nil { object["sharing"] = existing["sharing"] ?? defaultSharing }
         return finish(object, id: id, errors: [], snapshot: snapshot)
     }
@@ -156,8 +162,13 @@ struct MetadataImporter {
                 }
                 result[property.name] = .string(normalised)
             case .integer:
-                guard value.intValue != nil else { return .failure(typeError(property, value, expected: "java.lang.Integer")) }
-                result[property.name] = value
+                // Numbers (DHIS2's `Integer` and `Double` properties share this kind) and numeric strings, as Jackson
+                // coerces them.
+                switch value {
+                case .number: result[property.name] = value
+                case .string(let text) where Double(text) != nil: result[property.name] = .number(Double(text) ?? 0)
+                default: return .failure(typeError(property, value, expected: "java.lang.Integer"))
+                }
             case .boolean:
                 switch value {
                 case .bool: result[property.name] = value
@@ -216,7 +227,7 @@ struct MetadataImporter {
                 let targetType = types[target]
             else { continue }
             for referenced in MetadataView.referencedIDs(object[property.name])
-            where snapshot.object(target, referenced) == nil {
+            where snapshot.object(target, referenced) == nil && pendingIDs[target]?.contains(referenced) != true {
                 let reference = "[\(referenced)] (\(targetType.javaName))"
                 errors.append(
                     errorReport(
@@ -277,7 +288,7 @@ struct MetadataImporter {
     }
 
     /// `IdentifiableObjectUtils.getDisplayName`: `Name [uid] (Klass)`.
-    private func display(_ object: [String: JSONValue], id: String) -> String {
+    func display(_ object: [String: JSONValue], id: String) -> String {
         let name = object["name"]?.stringValue.map { $0 + " " } ?? ""
         return "\(name)[\(id)] (\(type.javaName))"
     }
@@ -294,7 +305,7 @@ struct MetadataImporter {
         }
     }
 
-    private func errorReport(
+    func errorReport(
         _ code: String, _ message: String, args: [String], property: String? = nil, errorKlass: String? = nil,
         mainID: String? = nil
     ) -> JSONValue {
@@ -309,5 +320,354 @@ struct MetadataImporter {
         if let errorKlass { report["errorKlass"] = .string(errorKlass) }
         if let mainID { report["mainId"] = .string(mainID) }
         return .object(report)
+    }
+}
+
+extension StoreSnapshot {
+    /// The snapshot after `write` (the same effect `Store` gives it), for imports that validate object by object
+    /// against what the earlier objects of the same payload already changed.
+    mutating func apply(_ write: Store.Write) {
+        switch write {
+        case .putObject(let type, let id, let object): objects[type, default: [:]][id] = object
+        case .deleteObject(let type, let id): objects[type]?[id] = nil
+        case .putUser(let user): users[user.id] = user
+        case .putToken(let token): tokens[token.id] = token
+        case .deleteToken(let id): tokens[id] = nil
+        case .setting(let key, let value): settings[key] = value
+        }
+    }
+}
+
+/// The parameters `POST /api/metadata` reads (reference §6.1); unknown or invalid values fall back to the defaults,
+/// as `DefaultMetadataImportService.getParamsFromMap` does with `getEnumWithDefault`.
+struct MetadataImportParameters: Sendable {
+    enum Identifier: String, Sendable { case uid = "UID", code = "CODE", auto = "AUTO" }
+    enum Strategy: String, Sendable {
+        case createAndUpdate = "CREATE_AND_UPDATE", create = "CREATE", update = "UPDATE", delete = "DELETE"
+    }
+    enum ReportMode: String, Sendable {
+        case errors = "ERRORS", full = "FULL", debug = "DEBUG", errorsNotOwner = "ERRORS_NOT_OWNER"
+    }
+
+    var validateOnly = false
+    var identifier = Identifier.uid
+    var strategy = Strategy.createAndUpdate
+    var atomicAll = true
+    var reportMode = ReportMode.errors
+    var skipSharing = false
+    var skipTranslation = false
+
+    init() {}
+
+    init(_ query: QueryParameters) {
+        func value(_ name: String) -> String? { query[name]?.uppercased() }
+        validateOnly = value("importMode") == "VALIDATE"
+        identifier = value("identifier").flatMap(Identifier.init(rawValue:)) ?? .uid
+        strategy = value("importStrategy").flatMap(Strategy.init(rawValue:)) ?? .createAndUpdate
+        // `NEW_AND_UPDATES`/`NEW`/`UPDATES` are the pre-2.3x spellings DHIS2 still maps to the same strategies.
+        switch value("importStrategy") {
+        case "NEW_AND_UPDATES": strategy = .createAndUpdate
+        case "NEW": strategy = .create
+        case "UPDATES": strategy = .update
+        case "DELETES": strategy = .delete
+        default: break
+        }
+        atomicAll = value("atomicMode") != "NONE"
+        reportMode = value("importReportMode").flatMap(ReportMode.init(rawValue:)) ?? .errors
+        skipSharing = query["skipSharing"]?.lowercased() == "true"
+        skipTranslation = query["skipTranslation"]?.lowercased() == "true"
+    }
+}
+
+/// DHIS2's bundle import behind `POST /api/metadata` (reference §6.1): every type of the payload in dependency
+/// order, each object validated against the store plus the payload (so references between objects of the same
+/// payload resolve), the ImportReport with stats, type reports and per-object error reports, and the
+/// atomic/validate rules deciding what is committed.
+struct MetadataBundleImporter {
+    let types: [String: MetadataType]
+    let version: EmulatedVersion
+    let principalID: String
+    let parameters: MetadataImportParameters
+
+    /// What an import produced: the report (`response` of the WebMessage), its status, and the writes to commit.
+    struct Outcome: Sendable {
+        let report: JSONValue
+        /// `OK`, `WARNING` or `ERROR`.
+        let status: String
+        let writes: [Store.Write]
+    }
+
+    enum Failure: Error {
+        /// The payload cannot be read (Jackson's deserialisation error in DHIS2: 400 for the whole request).
+        case unreadable(String)
+    }
+
+    private struct Entry {
+        let index: Int
+        var object: [String: JSONValue]
+        var id: String
+    }
+
+    private struct Counts {
+        var created = 0, updated = 0, deleted = 0, ignored = 0
+        var json: JSONValue {
+            [
+                "created": .number(Double(created)), "updated": .number(Double(updated)),
+                "deleted": .number(Double(deleted)), "ignored": .number(Double(ignored)),
+                "total": .number(Double(created + updated + deleted + ignored)),
+            ]
+        }
+        mutating func add(_ other: Counts) {
+            created += other.created
+            updated += other.updated
+            deleted += other.deleted
+            ignored += other.ignored
+        }
+        /// `Stats.ignored()`: an aborted atomic import counts every object as ignored.
+        mutating func ignoreAll() {
+            ignored += created + updated + deleted
+            created = 0
+            updated = 0
+            deleted = 0
+        }
+    }
+
+    func run(_ payload: [String: JSONValue], snapshot: StoreSnapshot) throws(Failure) -> Outcome {
+        // Types of the payload this server knows; the export's `system` block and unknown keys are ignored.
+        var batches: [String: [Entry]] = [:]
+        for (key, value) in payload {
+            guard types[key] != nil, let items = value.arrayValue else { continue }
+            var entries: [Entry] = []
+            for (index, item) in items.enumerated() {
+                guard let object = item.objectValue else {
+                    throw .unreadable(
+                        "JSON parse error: Cannot deserialize value of type `\(types[key]?.klass ?? key)` from \(item)")
+                }
+                entries.append(Entry(index: index, object: object, id: ""))
+            }
+            batches[key] = entries
+        }
+        var order = Self.dependencyOrder(Array(batches.keys), types: types)
+        if parameters.strategy == .delete { order.reverse() }
+
+        resolveIdentifiers(&batches, snapshot: snapshot)
+
+        var pending: [String: Set<String>] = [:]
+        if parameters.strategy != .delete {
+            for (plural, entries) in batches { pending[plural] = Set(entries.map(\.id)) }
+        }
+
+        var work = snapshot
+        var writes: [Store.Write] = []
+        var total = Counts()
+        var hasErrors = false
+        var typeReports: [(klass: String, counts: Counts, reports: [JSONValue])] = []
+        for plural in order {
+            guard let type = types[plural], let entries = batches[plural] else { continue }
+            var importer = MetadataImporter(type: type, version: version, principalID: principalID, types: types)
+            importer.pendingIDs = pending
+            importer.keepsTranslations = !parameters.skipTranslation
+            var counts = Counts()
+            var reports: [JSONValue] = []
+            for entry in Self.parentsFirst(entries, type: type) {
+                var input = entry.object
+                input["id"] = .string(entry.id)
+                if parameters.skipSharing { input["sharing"] = nil }
+                let exists = work.object(plural, entry.id) != nil
+                var errors: [JSONValue] = []
+                var result: MetadataImporter.Result?
+                switch (parameters.strategy, exists) {
+                case (.create, true), (.createAndUpdate, false), (.create, false):
+                    result = importer.create(input, snapshot: work)
+                case (.update, true), (.createAndUpdate, true):
+                    result = importer.replace(id: entry.id, with: input, snapshot: work)
+                case (.delete, true):
+                    result = importer.delete(id: entry.id, snapshot: work)
+                case (.update, false), (.delete, false):
+                    let shown = importer.display(input, id: entry.id)
+                    errors.append(
+                        importer.errorReport(
+                            "E5001", "No matching object for reference. Identifier was \(entry.id), and object was \(shown).",
+                            args: [entry.id, shown], mainID: entry.id))
+                }
+                if let result {
+                    switch result.outcome {
+                    case .success:
+                        for write in result.writes { work.apply(write) }
+                        writes += result.writes
+                        switch (parameters.strategy, exists) {
+                        case (.delete, _): counts.deleted += 1
+                        case (_, true): counts.updated += 1
+                        case (_, false): counts.created += 1
+                        }
+                    case .failure(_, let reported, _):
+                        errors += reported
+                    case .notFound(let id):
+                        let shown = importer.display(input, id: id)
+                        errors.append(
+                            importer.errorReport(
+                                "E5001", "No matching object for reference. Identifier was \(id), and object was \(shown).",
+                                args: [id, shown], mainID: id))
+                    case .badRequest(let message):
+                        throw .unreadable(message)
+                    }
+                }
+                if !errors.isEmpty {
+                    hasErrors = true
+                    counts.ignored += 1
+                }
+                if !errors.isEmpty || parameters.reportMode == .full || parameters.reportMode == .debug {
+                    var report: [String: JSONValue] = [
+                        "klass": .string(type.klass), "index": .number(Double(entry.index)), "uid": .string(entry.id),
+                        "errorReports": .array(errors),
+                    ]
+                    if parameters.reportMode == .debug, let name = entry.object["name"] { report["displayName"] = name }
+                    reports.append(.object(report))
+                }
+            }
+            typeReports.append((type.klass, counts, reports))
+        }
+
+        let status: String
+        let committed: [Store.Write]
+        if hasErrors && parameters.atomicAll {
+            status = "ERROR"
+            committed = []
+            typeReports = typeReports.map { entry in
+                var counts = entry.counts
+                counts.ignoreAll()
+                return (entry.klass, counts, entry.reports)
+            }
+        } else {
+            status = hasErrors ? "WARNING" : "OK"
+            // importMode=VALIDATE validates and counts, but the commit step is skipped.
+            committed = parameters.validateOnly ? [] : writes
+        }
+        for entry in typeReports { total.add(entry.counts) }
+        let report: JSONValue = [
+            "responseType": .string(version.importReportResponseType),
+            "status": .string(status),
+            "stats": total.json,
+            "typeReports": .array(
+                typeReports.map { entry in
+                    ["klass": .string(entry.klass), "stats": entry.counts.json, "objectReports": .array(entry.reports)]
+                }),
+        ]
+        return Outcome(report: report, status: status, writes: committed)
+    }
+
+    /// Gives every payload object the UID it is imported under, and rewrites references given by code
+    /// (`{"code": "…"}`) to UIDs when `identifier` is `CODE` or `AUTO`.
+    private func resolveIdentifiers(_ batches: inout [String: [Entry]], snapshot: StoreSnapshot) {
+        var codes: [String: [String: String]] = [:]
+        func existingByCode(_ plural: String, _ code: String) -> String? {
+            if codes[plural] == nil {
+                var map: [String: String] = [:]
+                for (id, object) in snapshot.objects[plural] ?? [:] {
+                    if let code = object["code"]?.stringValue { map[code] = id }
+                }
+                codes[plural] = map
+            }
+            return codes[plural]?[code]
+        }
+        for (plural, entries) in batches {
+            batches[plural] = entries.map { entry in
+                var entry = entry
+                let supplied = entry.object["id"]?.stringValue.flatMap { UID.isValid($0) ? $0 : nil }
+                let code = entry.object["code"]?.stringValue
+                switch parameters.identifier {
+                case .uid:
+                    entry.id = supplied ?? UID.generate().rawValue
+                case .code:
+                    entry.id = code.flatMap { existingByCode(plural, $0) } ?? supplied ?? UID.generate().rawValue
+                case .auto:
+                    if let supplied, snapshot.object(plural, supplied) != nil {
+                        entry.id = supplied
+                    } else {
+                        entry.id = code.flatMap { existingByCode(plural, $0) } ?? supplied ?? UID.generate().rawValue
+                    }
+                }
+                // An invalid supplied `id` is kept so the importer reports it (E4014).
+                if let raw = entry.object["id"]?.stringValue, !raw.isEmpty, supplied == nil, parameters.identifier == .uid {
+                    entry.id = raw
+                }
+                if let code { codes[plural, default: [:]][code] = entry.id }
+                return entry
+            }
+        }
+        guard parameters.identifier != .uid else { return }
+        for (plural, entries) in batches {
+            guard let type = types[plural] else { continue }
+            batches[plural] = entries.map { entry in
+                var entry = entry
+                for property in type.properties {
+                    guard let target = property.referenceTarget, let value = entry.object[property.name] else { continue }
+                    func resolved(_ reference: JSONValue) -> JSONValue {
+                        guard reference["id"] == nil, let code = reference["code"]?.stringValue,
+                            let id = codes[target]?[code] ?? existingByCode(target, code)
+                        else { return reference }
+                        return ["id": .string(id)]
+                    }
+                    switch value {
+                    case .object: entry.object[property.name] = resolved(value)
+                    case .array(let items): entry.object[property.name] = .array(items.map(resolved))
+                    default: break
+                    }
+                }
+                return entry
+            }
+        }
+    }
+
+    /// Types ordered so that referenced types come before the types referring to them (a depth-first topological
+    /// sort over the reference properties; cycles are broken in name order).
+    static func dependencyOrder(_ plurals: [String], types: [String: MetadataType]) -> [String] {
+        let present = Set(plurals)
+        var order: [String] = []
+        var state: [String: Bool] = [:]  // false = visiting, true = done
+        func visit(_ plural: String) {
+            if state[plural] != nil { return }
+            state[plural] = false
+            for property in types[plural]?.properties ?? [] {
+                guard case .reference(let target?) = property.kind, target != plural, present.contains(target) else {
+                    if case .referenceCollection(let target?) = property.kind, target != plural, present.contains(target) {
+                        visit(target)
+                    }
+                    continue
+                }
+                visit(target)
+            }
+            state[plural] = true
+            order.append(plural)
+        }
+        for plural in plurals.sorted() { visit(plural) }
+        return order
+    }
+
+    /// Objects of a self-referencing type (an organisation unit's `parent`) ordered parents first, so the server
+    /// derives `path` and `level` from a parent that is already imported.
+    private static func parentsFirst(_ entries: [Entry], type: MetadataType) -> [Entry] {
+        let selfReferences = type.properties.filter { $0.kind == .reference(target: type.plural) }.map(\.name)
+        guard !selfReferences.isEmpty else { return entries }
+        let positions = Dictionary(entries.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var done = [Bool](repeating: false, count: entries.count)
+        var result: [Entry] = []
+        result.reserveCapacity(entries.count)
+        for start in entries.indices where !done[start] {
+            // Walk up the chain of not-yet-placed parents, then place them top-down.
+            var chain: [Int] = []
+            var current: Int? = start
+            var seen = Set<Int>()
+            while let index = current, !done[index], seen.insert(index).inserted {
+                chain.append(index)
+                current = selfReferences.lazy.compactMap { entries[index].object[$0]?["id"]?.stringValue }
+                    .compactMap { positions[$0] }.first
+            }
+            for index in chain.reversed() where !done[index] {
+                done[index] = true
+                result.append(entries[index])
+            }
+        }
+        return result
     }
 }
