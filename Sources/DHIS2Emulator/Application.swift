@@ -137,18 +137,24 @@ enum APIRouter {
             return SystemSettingsHandlers.all()
         case (.get, "systemSettings", 2):
             return SystemSettingsHandlers.one(key: segments[1])
+        case (.get, "schemas", 1):
+            return SchemasHandlers(environment: environment, state: state).list()
+        case (.get, "schemas", 2):
+            return SchemasHandlers(environment: environment, state: state).one(segments[1])
+        case (.get, "schemas", 3):
+            return SchemasHandlers(environment: environment, state: state).property(segments[1], segments[2])
         case (_, "apiToken", _), (_, "apiTokens", _):
             return try await ApiTokenHandlers.route(environment, state: state)
+        case (.get, "metadata", 1):
+            return MetadataBulkHandlers(environment: environment, state: state).export()
+        case (.post, "metadata", 1):
+            return try await MetadataBulkHandlers(environment: environment, state: state).importPayload()
         default:
             break
         }
         guard let plural = segments.first, let type = state.types[plural] else { return nil }
         let environment =
             plural == OAuth2ClientRegistration.plural ? OAuth2ClientRegistration.prepared(environment) : environment
-        case (.get, "metadata", 1):
-            return MetadataBulkHandlers(environment: environment, state: state).export()
-        case (.post, "metadata", 1):
-            return try await MetadataBulkHandlers(environment: environment, state: state).importPayload()
         let handlers = MetadataHandlers(type: type, environment: environment, state: state)
         switch (method, segments.count) {
         case (.get, 1): return handlers.list()

@@ -16,6 +16,17 @@ struct FieldNode: Sendable, Equatable {
     var transformers: [Transformer] = []
 
     var isPreset: Bool { name == "*" || name.hasPrefix(":") }
+
+    /// The block that selects inside the value: the explicit one, or the field a `pluck(field)` needs.
+    var effectiveChildren: [FieldNode]? {
+        if let children, !children.isEmpty { return children }
+        if let pluck = transformers.last(where: { $0.name == "pluck" }), let field = pluck.arguments.first,
+            !field.isEmpty
+        {
+            return [FieldNode(name: field)]
+        }
+        return nil
+    }
 }
 
 /// Parses DHIS2 field expressions: `id,name,categoryCombo[id,name],!code,:owner,id~rename(uid)`.
@@ -161,36 +172,46 @@ enum FieldTransformers {
     }
 }
 
-/// Field filtering over plain JSON (SystemInfo, MeDto): `*` keeps every member, blocks filter nested objects.
+/// Field filtering over plain JSON (SystemInfo, MeDto, embedded objects): `*` and presets keep every member,
+/// blocks filter nested objects.
 enum PlainFieldFilter {
     static func apply(_ fields: [FieldNode], to value: JSONValue) -> JSONValue {
         switch value {
         case .array(let items): return .array(items.map { apply(fields, to: $0) })
         case .object(let members):
-            var selected: [String: FieldNode] = [:]
-            var order: [String] = []
-            for node in fields where !node.isExclusion {
-                if node.isPreset {
-                    for key in members.keys.sorted() where selected[key] == nil {
-                        selected[key] = FieldNode(name: key)
-                        order.append(key)
-                    }
-                } else {
-                    if selected[node.name] == nil { order.append(node.name) }
-                    selected[node.name] = node
-                }
-            }
-            for node in fields where node.isExclusion { selected[node.name] = nil }
             var result: [String: JSONValue] = [:]
-            for key in order {
-                guard let node = selected[key], let member = members[key], !member.isNull else { continue }
-                let filtered = node.children.map { apply($0, to: member) } ?? member
-                let (outputKey, output) = FieldTransformers.apply(node, key: key, value: filtered)
+            for node in expand(fields, keys: members.keys.sorted()) {
+                guard let member = members[node.name], !member.isNull else { continue }
+                let filtered = node.effectiveChildren.map { apply($0, to: member) } ?? member
+                let (outputKey, output) = FieldTransformers.apply(node, key: node.name, value: filtered)
                 result[outputKey] = output
             }
             return .object(result)
         default:
             return value
         }
+    }
+
+    /// The nodes selected among `keys`: presets expand to every key, duplicates merge, exclusions apply last.
+    static func expand(_ fields: [FieldNode], keys: [String]) -> [FieldNode] {
+        var selected: [String: FieldNode] = [:]
+        var order: [String] = []
+        for node in fields where !node.isExclusion {
+            if node.isPreset {
+                for key in keys where selected[key] == nil {
+                    selected[key] = FieldNode(name: key)
+                    order.append(key)
+                }
+            } else if var existing = selected[node.name] {
+                if let children = node.children { existing.children = (existing.children ?? []) + children }
+                existing.transformers += node.transformers
+                selected[node.name] = existing
+            } else {
+                selected[node.name] = node
+                order.append(node.name)
+            }
+        }
+        for node in fields where node.isExclusion { selected[node.name] = nil }
+        return order.compactMap { selected[$0] }
     }
 }

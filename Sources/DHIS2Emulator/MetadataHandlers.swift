@@ -29,18 +29,19 @@ struct MetadataHandlers {
             return Reply.webMessage(.badRequest, message: error.message, errorCode: error.errorCode)
         }
         let rootOr = query["rootJunction"]?.uppercased() == "OR"
-        let search = query["query"]
+        let search = query["query"].flatMap { $0.isEmpty ? nil : $0 }
         let excludeDefaults = query["defaults"]?.uppercased() == "EXCLUDE"
-        var objects = (environment.snapshot.objects[type.plural] ?? [:]).values.compactMap(\.objectValue).filter {
-            objectQuery.matches($0, filters, rootJunctionOr: rootOr)
-        }
-        if let search, !search.isEmpty {
-            objects = objects.filter { object in
-                object["id"]?.stringValue == search || object["code"]?.stringValue == search
-                    || (object["name"]?.stringValue?.lowercased().contains(search.lowercased()) ?? false)
+        // One pass over the decoded objects: filters (`rootJunction`), then `query=` AND-ed regardless of the
+        // junction (§5.3), then `defaults=EXCLUDE`.
+        var objects: [[String: JSONValue]] = []
+        for value in (environment.snapshot.objects[type.plural] ?? [:]).values {
+            guard let object = value.objectValue, objectQuery.matches(object, filters, rootJunctionOr: rootOr) else {
+                continue
             }
+            if let search, !objectQuery.matchesQuery(object, search) { continue }
+            if excludeDefaults, object["name"]?.stringValue == "default" { continue }
+            objects.append(object)
         }
-        if excludeDefaults { objects = objects.filter { $0["name"]?.stringValue != "default" } }
         objects = objectQuery.sort(objects, by: objectQuery.orderings(query.all("order")))
 
         let fields = FieldSelection.parse(query.all("fields").joined(separator: ","), default: "id,displayName")

@@ -1,34 +1,22 @@
 import DHIS2
+import Synchronization
 
-/// Renders stored metadata objects as DHIS2 does: computed properties, references as `{"id":…}` unless a block
-/// asks for more, presets and exclusions (§4).
+/// Renders stored metadata objects as DHIS2 does (§4): computed properties, references as `{"id":…}` unless a block
+/// asks for more, presets at every level, exclusions, transformers, and never a property the emulated version's
+/// schema lacks.
 struct MetadataView: Sendable {
     let snapshot: StoreSnapshot
     let types: [String: MetadataType]
     let contextPath: String
     let version: EmulatedVersion
-    /// For every `(type, via)` inverse collection: target UID → UIDs of the objects pointing at it.
-    private let inverseIndex: [String: [String: [String]]]
+    /// Inverse collections, built on first use for one `(type, via)` pair and kept for this view's lifetime.
+    private let inverses = InverseIndex()
 
     init(snapshot: StoreSnapshot, types: [String: MetadataType], contextPath: String, version: EmulatedVersion) {
         self.snapshot = snapshot
         self.version = version
         self.types = types
         self.contextPath = contextPath
-        var index: [String: [String: [String]]] = [:]
-        for type in types.values {
-            for property in type.properties {
-                guard case .inverse(let source, let via) = property.kind else { continue }
-                let key = source + "." + via
-                guard index[key] == nil else { continue }
-                var map: [String: [String]] = [:]
-                for (id, object) in snapshot.objects[source] ?? [:] {
-                    for target in MetadataView.referencedIDs(object[via]) { map[target, default: []].append(id) }
-                }
-                index[key] = map.mapValues { $0.sorted() }
-            }
-        }
-        self.inverseIndex = index
     }
 
     static func referencedIDs(_ value: JSONValue?) -> [String] {
@@ -40,72 +28,111 @@ struct MetadataView: Sendable {
     }
 
     /// The names computed on read, never stored.
-    static let computedNames: Set<String> = [
-        "href", "displayName", "displayShortName", "displayDescription", "displayFormName", "dimensionItem",
-        "access", "favorite", "favorites", "optionSetValue", "isDefault",
-    ]
+    static var computedNames: Set<String> { MetadataType.computedNames }
 
-    /// Whether the type's schema still has `favorite`/`favorites` in that version (OpenAPI v43 dropped them from
-    /// CategoryCombo and CategoryOption, v44 from every type).
+    /// Whether the type's schema still has `favorite`/`favorites` in that version (for hand-described types; the
+    /// generic ones follow their schema facts).
     static func hasFavorites(_ plural: String, version: EmulatedVersion) -> Bool {
         if version.minor >= 44 { return false }
         if version.minor == 43 { return !["categoryCombos", "categoryOptions"].contains(plural) }
         return true
     }
 
-    /// The stored object plus everything DHIS2 computes on read.
-    func fullView(_ object: [String: JSONValue], type: MetadataType) -> [String: JSONValue] {
-        var view = object
-        guard let id = object["id"]?.stringValue else { return view }
-        view["href"] = .string("\(contextPath)/api/\(type.plural)/\(id)")
-        if let name = object["name"] { view["displayName"] = name }
-        if let shortName = object["shortName"] { view["displayShortName"] = shortName }
-        if let description = object["description"] { view["displayDescription"] = description }
-        if type.hasFormName, let formName = object["formName"] ?? object["name"] { view["displayFormName"] = formName }
-        if type.isDimensionItem { view["dimensionItem"] = .string(id) }
-        if type.plural == "dataElements" { view["optionSetValue"] = .bool(object["optionSet"] != nil) }
-        if type.plural == "categoryCombos" { view["isDefault"] = .bool(object["name"]?.stringValue == "default") }
-        view["access"] = ["manage": true, "write": true, "read": true, "update": true, "delete": true]
-        if MetadataView.hasFavorites(type.plural, version: version) {
-            view["favorite"] = false
-            view["favorites"] = []
+    // MARK: Values
+
+    /// The value of `name` on `object` as DHIS2 reads it: stored, computed or inverse; `nil` when absent or when
+    /// the emulated version's schema of `type` lacks the property.
+    func value(_ name: String, of object: [String: JSONValue], type: MetadataType) -> JSONValue? {
+        guard type.hasSchemaProperty(name) else { return nil }
+        if let property = type.property(name), case .inverse(let source, let via) = property.kind {
+            guard let id = object["id"]?.stringValue else { return nil }
+            let ids = inverses.ids(source: source, via: via, target: id, snapshot: snapshot)
+            return .array(ids.map { ["id": .string($0)] })
         }
-        for property in type.properties {
-            guard case .inverse(let source, let via) = property.kind else { continue }
-            let ids = inverseIndex[source + "." + via]?[id] ?? []
-            view[property.name] = .array(ids.map { ["id": .string($0)] })
+        if let computed = computedValue(name, of: object, type: type) { return computed }
+        guard let stored = object[name], !stored.isNull else { return nil }
+        return stored
+    }
+
+    private func computedValue(_ name: String, of object: [String: JSONValue], type: MetadataType) -> JSONValue? {
+        switch name {
+        case "href":
+            return object["id"]?.stringValue.map { .string("\(contextPath)/api/\(type.plural)/\($0)") }
+        // `displayName` and friends: the translation for the database locale when there is one, else the value
+        // itself; the emulator's users have no database locale, so they are the stored values.
+        case "displayName": return object["name"]
+        case "displayShortName": return object["shortName"]
+        case "displayDescription": return object["description"]
+        case "displayFormName": return object["formName"] ?? object["name"]
+        case "dimensionItem": return object["id"]
+        case "optionSetValue": return .bool(object["optionSet"] != nil)
+        case "isDefault": return .bool(object["name"]?.stringValue == "default")
+        case "access":
+            return ["manage": true, "write": true, "read": true, "update": true, "delete": true]
+        case "favorite": return false
+        case "favorites": return []
+        case "leaf":
+            guard type.plural == "organisationUnits", let id = object["id"]?.stringValue else { return nil }
+            return .bool(inverses.ids(source: "organisationUnits", via: "parent", target: id, snapshot: snapshot).isEmpty)
+        default: return nil
+        }
+    }
+
+    /// The stored object plus everything DHIS2 computes on read, limited to the schema's properties.
+    func fullView(_ object: [String: JSONValue], type: MetadataType) -> [String: JSONValue] {
+        var view: [String: JSONValue] = [:]
+        for name in allNames(of: object, type: type) {
+            if let value = value(name, of: object, type: type) { view[name] = value }
         }
         return view
     }
 
+    /// The names `*` covers: every schema property (stored or computed), or the stored keys plus the computed
+    /// names for a type without schema facts.
+    private func allNames(of object: [String: JSONValue], type: MetadataType) -> [String] {
+        if let names = type.schemaNames { return names.sorted() }
+        var names = Array(object.keys)
+        for name in ["href", "displayName", "displayShortName", "displayDescription", "access"] where object[name] == nil {
+            names.append(name)
+        }
+        if type.hasFormName { names.append("displayFormName") }
+        if type.isDimensionItem { names.append("dimensionItem") }
+        if MetadataView.hasFavorites(type.plural, version: version) { names += ["favorite", "favorites"] }
+        for property in type.properties where property.referenceTarget != nil && object[property.name] == nil {
+            if case .inverse = property.kind { names.append(property.name) }
+        }
+        return names
+    }
+
+    // MARK: Rendering
+
     /// Renders `object` (of `type`) with a parsed field selection.
     func render(_ object: [String: JSONValue], type: MetadataType, fields: [FieldNode]) -> JSONValue {
-        let view = fullView(object, type: type)
-        let selected = expand(fields, view: view, type: type)
         var result: [String: JSONValue] = [:]
-        for node in selected {
-            guard let value = view[node.name], !value.isNull else { continue }
+        for node in expand(fields, object: object, type: type) {
+            guard let value = selectedValue(node, object: object, type: type) else { continue }
             let property = type.property(node.name)
-            var rendered: JSONValue
-            if let children = node.children, !children.isEmpty {
+            let rendered: JSONValue
+            let children = node.effectiveChildren
+            if let children {
                 rendered = renderNested(value, property: property, fields: children)
-            } else if let property, property.referenceTarget != nil || isReferenceKind(property) {
+            } else if let property, property.isReference {
                 rendered = referenceOnly(value)
             } else {
                 rendered = value
             }
             let (key, output) = FieldTransformers.apply(node, key: node.name, value: rendered)
-            rendered = output
-            result[key] = rendered
+            result[key] = output
         }
         return .object(result)
     }
 
-    private func isReferenceKind(_ property: PropertyDescription) -> Bool {
-        switch property.kind {
-        case .reference, .referenceCollection, .inverse: true
-        default: false
-        }
+    /// The value a field node names: a property, or a metadata attribute's value when the node is an attribute UID
+    /// the type has no property for (§4.1).
+    private func selectedValue(_ node: FieldNode, object: [String: JSONValue], type: MetadataType) -> JSONValue? {
+        if let value = value(node.name, of: object, type: type) { return value }
+        guard type.property(node.name) == nil, UID.isValid(node.name) else { return nil }
+        return object["attributeValues"]?.arrayValue?.first { $0["attribute"]?["id"]?.stringValue == node.name }?["value"]
     }
 
     private func referenceOnly(_ value: JSONValue) -> JSONValue {
@@ -117,17 +144,62 @@ struct MetadataView: Sendable {
     }
 
     private func renderNested(_ value: JSONValue, property: PropertyDescription?, fields: [FieldNode]) -> JSONValue {
-        if case .array(let items) = value { return .array(items.map { renderNested($0, property: property, fields: fields) }) }
-        if let target = property?.referenceTarget, let targetType = types[target], let id = value["id"]?.stringValue,
-            let referenced = snapshot.object(target, id)
-        {
+        if case .array(let items) = value {
+            return .array(items.map { renderNested($0, property: property, fields: fields) })
+        }
+        guard case .object(let members) = value else { return value }
+        if let target = property?.referenceTarget, let targetType = types[target], let id = members["id"]?.stringValue {
+            guard let referenced = snapshot.object(target, id) else { return PlainFieldFilter.apply(fields, to: value) }
             return render(referenced, type: targetType, fields: fields)
         }
-        return PlainFieldFilter.apply(fields, to: value)
+        if property?.isReference == true, let id = members["id"]?.stringValue, members.count == 1,
+            let (referenced, referencedType) = lookUp(id)
+        {
+            return render(referenced, type: referencedType, fields: fields)
+        }
+        return renderEmbedded(members, fields: fields)
     }
 
-    /// Expands presets, merges duplicates and applies exclusions, keeping first-seen order.
-    func expand(_ fields: [FieldNode], view: [String: JSONValue], type: MetadataType) -> [FieldNode] {
+    /// An embedded object (`sharing`, `attributeValues` items, `dataSetElements` items): its own members, with
+    /// references inside it (`attribute`, `dataSet`) resolved when a block asks for more than `id`.
+    private func renderEmbedded(_ members: [String: JSONValue], fields: [FieldNode]) -> JSONValue {
+        let selected = PlainFieldFilter.expand(fields, keys: members.keys.sorted())
+        var result: [String: JSONValue] = [:]
+        for node in selected {
+            guard let member = members[node.name], !member.isNull else { continue }
+            var rendered = member
+            if let children = node.effectiveChildren {
+                if case .object(let inner) = member, inner.count == 1, let id = inner["id"]?.stringValue,
+                    let (referenced, referencedType) = lookUp(id)
+                {
+                    rendered = render(referenced, type: referencedType, fields: children)
+                } else if case .object(let inner) = member {
+                    rendered = renderEmbedded(inner, fields: children)
+                } else if case .array(let items) = member {
+                    rendered = .array(
+                        items.map { item in
+                            if let inner = item.objectValue { return renderEmbedded(inner, fields: children) }
+                            return item
+                        })
+                }
+            }
+            let (key, output) = FieldTransformers.apply(node, key: node.name, value: rendered)
+            result[key] = output
+        }
+        return .object(result)
+    }
+
+    /// Finds a stored object by UID in any type (references inside embedded objects do not say their type).
+    private func lookUp(_ id: String) -> ([String: JSONValue], MetadataType)? {
+        for (plural, objects) in snapshot.objects {
+            guard let object = objects[id]?.objectValue, let type = types[plural] else { continue }
+            return (object, type)
+        }
+        return nil
+    }
+
+    /// Expands presets, merges duplicates and applies exclusions, keeping first-seen order (§4.2, §4.3).
+    func expand(_ fields: [FieldNode], object: [String: JSONValue], type: MetadataType) -> [FieldNode] {
         var order: [String] = []
         var nodes: [String: FieldNode] = [:]
         func add(_ node: FieldNode) {
@@ -145,29 +217,50 @@ struct MetadataView: Sendable {
                 add(node)
                 continue
             }
-            for name in presetNames(node.name, view: view, type: type) { add(FieldNode(name: name)) }
+            for name in presetNames(node.name, object: object, type: type) { add(FieldNode(name: name)) }
         }
         for node in fields where node.isExclusion { nodes[node.name] = nil }
         return order.compactMap { nodes[$0] }
     }
 
-    private func presetNames(_ preset: String, view: [String: JSONValue], type: MetadataType) -> [String] {
+    private func presetNames(_ preset: String, object: [String: JSONValue], type: MetadataType) -> [String] {
+        let names: [String]
         switch preset {
         case "*", ":all":
-            return view.keys.sorted()
+            names = allNames(of: object, type: type)
         case ":identifiable":
-            return ["id", "name", "code", "created", "lastUpdated", "lastUpdatedBy"]
+            names = ["id", "name", "code", "created", "lastUpdated", "lastUpdatedBy"]
         case ":nameable":
-            return ["id", "name", "shortName", "description", "code", "created", "lastUpdated"]
+            names = ["id", "name", "shortName", "description", "code", "created", "lastUpdated"]
         case ":owner":
-            return type.properties.filter { $0.persisted && ($0.writable || ["id", "created", "lastUpdated", "createdBy", "lastUpdatedBy", "level", "path"].contains($0.name)) }
-                .map(\.name).filter { view[$0] != nil }
+            names = type.properties.filter { $0.owner && $0.persisted }.map(\.name)
         case ":persisted":
-            return type.properties.filter(\.persisted).map(\.name).filter { view[$0] != nil }
+            names = type.properties.filter(\.persisted).map(\.name)
         case ":simple":
-            return type.properties.filter(\.isSimple).map(\.name).filter { view[$0] != nil }
+            names = type.properties.filter(\.isSimple).map(\.name)
         default:
-            return []
+            // `FieldPreset` also declares `id`, `code` and `idName`, which `applyPresets` ignores (§4.2).
+            names = []
         }
+        return names.filter { type.hasSchemaProperty($0) }
+    }
+}
+
+/// Inverse collections (`children`, `categoryOptionCombos`, …): for one `(source type, via property)`, every target
+/// UID → the UIDs of the source objects pointing at it. Built once per request on first use: linear in the number
+/// of source objects, so listing 50,000 org units with `children` stays linear.
+final class InverseIndex: Sendable {
+    private let maps = Mutex<[String: [String: [String]]]>([:])
+
+    func ids(source: String, via: String, target: String, snapshot: StoreSnapshot) -> [String] {
+        let key = source + "." + via
+        if let map = maps.withLock({ $0[key] }) { return map[target] ?? [] }
+        var map: [String: [String]] = [:]
+        for (id, object) in snapshot.objects[source] ?? [:] {
+            for referenced in MetadataView.referencedIDs(object[via]) { map[referenced, default: []].append(id) }
+        }
+        for (referenced, ids) in map { map[referenced] = ids.sorted() }
+        maps.withLock { $0[key] = map }
+        return map[target] ?? []
     }
 }
