@@ -61,6 +61,7 @@ let package = Package(
         // The model generator; Foundation only, so library users never resolve anything extra for it.
         .target(
             name: "DHIS2Codegen",
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -85,11 +85,36 @@ enum GenerationPlan {
         let evidence: String
     }
 
-    /// Members every version's OpenAPI document marks required that real payloads omit, keyed `TypeName.property`,
-    /// with the evidence; they are generated optional.
+    /// Members every version's OpenAPI document marks required that real payloads omit, keyed `TypeName.property`
+    /// (`TypeName.*` for all of a type's members), with the evidence; they are generated optional.
     static let notRequired: [String: String] = [
         "StyledObject.textMode":
-            "Absent from visualizations[].axes[].targetLine.title in the real export (fixtures/play/metadata.json)."
+            "Absent from visualizations[].axes[].targetLine.title in the real export (fixtures/play/metadata.json).",
+        "Series.type": "Absent from visualizations[2].series[] in the real export (fixtures/play/metadata.json).",
+        "MetadataItem.*":
+            "The five members the documents require (aggregationType, dimensionItemType, dimensionType, "
+            + "totalAggregationType, valueType) are absent from maps[].mapViews[].metaData.* in the real export "
+            + "(fixtures/play/metadata.json), which carry only uid, code and name.",
+    ]
+
+    /// Members real payloads carry that neither `/api/schemas` nor the OpenAPI component declares, keyed
+    /// `TypeName.member`, with their type and the evidence. The property's versions are the type's.
+    static let additions: [String: Override] = [
+        "Sharing.external": Override(
+            type: .bool,
+            evidence: "every sharing object of the real export (fixtures/play/metadata.json) has `external`."),
+        "Access.externalize": Override(
+            type: .bool,
+            evidence: "the access objects of nested items in the real export (dashboards[].dashboardItems[].access, "
+                + "legendSets[].legends[].access, ...) have `externalize`."),
+    ]
+
+    /// OpenAPI components given a fixed type instead of the one their schema implies, with the evidence.
+    static let componentTypes: [String: Override] = [
+        "Instant": Override(
+            type: .string,
+            evidence: "Declared oneOf int64 | date-time string; DHIS2 writes ISO strings (every createdAt/updatedAt/"
+                + "occurredAt of fixtures/play/tracker_payload.json.gz), so the tracker timestamps are Strings."),
     ]
 
     /// Overrides keyed `TypeName.property`.

@@ -52,6 +52,7 @@ struct Versions: Hashable, Sendable, CustomStringConvertible {
 }
 
 struct PropertyFacts {
+    var schemaName: String?
     var kind: String
     var itemKind: String?
     var isCollection: Bool
@@ -155,8 +156,13 @@ struct ModelBuilder {
     }
 
     static func typeName(forKlass klass: String) -> String {
+        sanitizeTypeName(simpleName(klass))
+    }
+
+    /// `org.hisp.dhis.option.OptionSet` → `OptionSet`; nested classes (`A$B`) → `B`.
+    static func simpleName(_ klass: String) -> String {
         let simple = klass.split(separator: ".").last.map(String.init) ?? klass
-        return sanitizeTypeName(simple.split(separator: "$").last.map(String.init) ?? simple)
+        return simple.split(separator: "$").last.map(String.init) ?? simple
     }
 
     static func generatedName(forComponent component: String) -> String {
@@ -202,32 +208,39 @@ struct ModelBuilder {
 
     mutating func buildMetadata(_ klass: String) {
         guard let name = metadataNames[klass] else { return }
+        // The OpenAPI component has the Java simple name, also when the Swift name differs (`DHIS2OptionSet`).
+        let componentName = Self.simpleName(klass)
         var present: [Int] = []
-        var propertyNames: Set<String> = []
         var newest: JSONNode?
+        // The OpenAPI member names of the type in any version: the evidence for the JSON names.
+        var openAPINames: Set<String> = []
+        // JSON name → version → /api/schemas property.
+        var byJSONName: [String: [Int: JSONNode]] = [:]
         for minor in domain {
             guard let schema = schemasByVersion[minor]?[klass] else { continue }
             present.append(minor)
             newest = schema
-            for property in schema["properties"]?.array ?? [] {
-                if let propertyName = property["name"]?.string { propertyNames.insert(propertyName) }
+            openAPINames.formUnion(componentsByVersion[minor]?[componentName]?["properties"]?.object.map { Array($0.keys) } ?? [])
+        }
+        for minor in present {
+            for property in schemasByVersion[minor]?[klass]?["properties"]?.array ?? [] {
+                let jsonName = Self.jsonName(of: property, openAPINames: openAPINames)
+                // Two properties for one JSON member: the one whose /api/schemas name is the JSON name wins.
+                if let existing = byJSONName[jsonName]?[minor], existing["name"]?.string == jsonName { continue }
+                byJSONName[jsonName, default: [:]][minor] = property
             }
         }
         guard let newest else { return }
         var properties: [PropertyIR] = []
-        for propertyName in propertyNames.sorted() {
+        for (propertyName, perVersion) in byJSONName.sorted(by: { $0.key < $1.key }) {
             var typesByVersion: [(Int, TypeRef)] = []
             var lastProperty: JSONNode?
             var requiredEverywhere = true
             for minor in present {
-                guard
-                    let property = schemasByVersion[minor]?[klass]?["properties"]?.array?.first(where: {
-                        $0["name"]?.string == propertyName
-                    })
-                else { continue }
+                guard let property = perVersion[minor] else { continue }
                 lastProperty = property
                 if property["required"]?.bool != true { requiredEverywhere = false }
-                let component = componentsByVersion[minor]?[name]
+                let component = componentsByVersion[minor]?[componentName]
                 let openAPIProperty = component?["properties"]?[propertyName]
                 typesByVersion.append((minor, metadataPropertyType(property, openAPI: openAPIProperty, minor: minor)))
             }
@@ -244,15 +257,21 @@ struct ModelBuilder {
                     "Required on write in every version that has the type; optional here because a `fields` "
                         + "selection can leave it out.")
             }
+            var propertyFacts = facts(of: lastProperty)
+            if let schemaName = lastProperty["name"]?.string, schemaName != propertyName {
+                propertyFacts.schemaName = schemaName
+                notes.append("`/api/schemas` names it `\(schemaName)`; the JSON member is `\(propertyName)`.")
+            }
             properties.append(
                 PropertyIR(
                     jsonName: propertyName, type: type, versions: propertyVersions, isRequired: false, notes: notes,
-                    facts: facts(of: lastProperty)))
+                    facts: propertyFacts))
         }
+        properties = withAdditions(properties, of: name, versions: versions(present))
         var sources = ["`/api/schemas` klass `\(klass)` (\(versions(present)))"]
-        let openAPIVersions = present.filter { componentsByVersion[$0]?[name] != nil }
+        let openAPIVersions = present.filter { componentsByVersion[$0]?[componentName] != nil }
         if !openAPIVersions.isEmpty {
-            sources.append("OpenAPI `#/components/schemas/\(name)` (\(versions(openAPIVersions)))")
+            sources.append("OpenAPI `#/components/schemas/\(componentName)` (\(versions(openAPIVersions)))")
         }
         let endpoint = newest["apiEndpoint"]?.string
         result.models[name] = ModelIR(
@@ -261,6 +280,33 @@ struct ModelBuilder {
                 klass: klass, singular: newest["singular"]?.string ?? name, plural: newest["plural"]?.string ?? name,
                 apiEndpoint: endpoint.flatMap { $0.isEmpty ? nil : $0 },
                 isMetadata: newest["metadata"]?.bool ?? false, isPersisted: newest["persisted"]?.bool ?? false))
+    }
+
+    /// The JSON member name of an `/api/schemas` property.
+    ///
+    /// The dumps give `name` (singular for many collections: `translation`, `dataElementGroup`) and `fieldName` (the
+    /// Java field: `groups`, `children`), but not `collectionName`, the name DHIS2 writes. The OpenAPI component of
+    /// the same type lists the real member names, so the first candidate it has wins; without evidence a collection
+    /// takes the plural of its name.
+    static func jsonName(of property: JSONNode, openAPINames: Set<String>) -> String {
+        let name = property["name"]?.string ?? ""
+        let fieldName = property["fieldName"]?.string
+        let isCollection = property["collection"]?.bool ?? false
+        // A collection's plural comes first: the dumps name the `favorites` collection `favorite`, like the Boolean.
+        var candidates = [name]
+        if isCollection {
+            candidates = [plural(name)] + (fieldName.map { [$0] } ?? []) + [name]
+        }
+        if let match = candidates.first(where: openAPINames.contains) { return match }
+        return isCollection ? plural(name) : name
+    }
+
+    static func plural(_ name: String) -> String {
+        if name.hasSuffix("s") { return name }
+        if name.hasSuffix("y"), let before = name.dropLast().last, !"aeiou".contains(before) {
+            return String(name.dropLast()) + "ies"
+        }
+        return name + "s"
     }
 
     func facts(of property: JSONNode) -> PropertyFacts {
@@ -274,7 +320,7 @@ struct ModelBuilder {
             referenceKlass = property["itemKlass"]?.string
         }
         return PropertyFacts(
-            kind: kind, itemKind: itemKind, isCollection: isCollection, referenceKlass: referenceKlass,
+            schemaName: nil, kind: kind, itemKind: itemKind, isCollection: isCollection, referenceKlass: referenceKlass,
             referencePlural: referenceKlass.flatMap { plurals[$0] }, isRequired: property["required"]?.bool ?? false,
             isUnique: property["unique"]?.bool ?? false, isOwner: property["owner"]?.bool ?? false,
             isWritable: property["writable"]?.bool ?? true, isPersisted: property["persisted"]?.bool ?? false)
@@ -356,6 +402,10 @@ struct ModelBuilder {
             let component = String(reference.split(separator: "/").last ?? "")
             return componentType(component, minor: minor)
         }
+        if let variants = schema["oneOf"]?.array, Self.isInstant(variants) {
+            // 2.41 inlines the `Instant` union that later versions name; same type, same evidence.
+            return GenerationPlan.componentTypes["Instant"]?.type ?? .json
+        }
         if schema["oneOf"] != nil || schema["anyOf"] != nil || schema["allOf"] != nil { return .json }
         switch schema["type"]?.string {
         case "string": return .string
@@ -377,9 +427,16 @@ struct ModelBuilder {
         }
     }
 
+    /// Whether a `oneOf` is DHIS2's `Instant`: a date-time string or an int64.
+    static func isInstant(_ variants: [JSONNode]) -> Bool {
+        let shapes = Set(variants.map { "\($0["type"]?.string ?? "")/\($0["format"]?.string ?? "")" })
+        return shapes == ["string/date-time", "integer/int64"]
+    }
+
     mutating func componentType(_ component: String, minor: Int) -> TypeRef {
         if GenerationPlan.referenceComponents.contains(component) { return .model("ObjectReference") }
         if GenerationPlan.coreTypeNames.contains(component) { return .json }
+        if let fixed = GenerationPlan.componentTypes[component] { return fixed.type }
         guard let schema = componentsByVersion[minor]?[component] else { return .json }
         if let values = schema["enum"]?.array {
             let name = Self.generatedName(forComponent: component)
@@ -461,11 +518,13 @@ struct ModelBuilder {
             let required =
                 requiredCounts[property] == present.count && !type.isModel
                 && GenerationPlan.notRequired["\(name).\(property)"] == nil
+                && GenerationPlan.notRequired["\(name).*"] == nil
             properties.append(
                 PropertyIR(
                     jsonName: property, type: type, versions: versions(types.map(\.0)), isRequired: required,
                     notes: notes, facts: nil))
         }
+        properties = withAdditions(properties, of: name, versions: versions(present))
         let kind: ModelKind = GenerationPlan.instanceShapes.contains(name) ? .instance : .auxiliary
         result.models[name] = ModelIR(
             name: name, kind: kind, versions: versions(present), properties: properties,
@@ -473,6 +532,24 @@ struct ModelBuilder {
                 let componentVersions = present.filter { componentNamesByVersion[$0]?[name]?.contains(component) ?? false }
                 return "OpenAPI `#/components/schemas/\(component)` (\(versions(componentVersions)))"
             }, facts: nil)
+    }
+
+    /// The properties plus the members real payloads carry that no document declares (`GenerationPlan.additions`).
+    mutating func withAdditions(_ properties: [PropertyIR], of name: String, versions: Versions) -> [PropertyIR] {
+        var result = properties
+        for (key, addition) in GenerationPlan.additions.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0] == name, !result.contains(where: { $0.jsonName == parts[1] }) else {
+                continue
+            }
+            register(addition.type)
+            result.append(
+                PropertyIR(
+                    jsonName: parts[1], type: addition.type, versions: versions, isRequired: false,
+                    notes: ["Not in the documents; added because real payloads carry it: \(addition.evidence)"],
+                    facts: nil))
+        }
+        return result.sorted { $0.jsonName < $1.jsonName }
     }
 
     /// One type that reads the property in every version, with a note when the versions disagree.

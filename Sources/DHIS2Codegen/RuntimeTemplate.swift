@@ -69,8 +69,8 @@ extension DHIS2JSONCodable {
     ///
     /// - Throws: ``DHIS2JSONError`` when the bytes are not JSON or do not have the shape of this type.
     ///
-    /// - Parameter strict: Fail on a member whose JSON type differs from the documented one instead of keeping it
-    ///   in `unknownMembers`.
+    /// - Parameter strict: Fail on a member the model does not know or whose JSON type differs from the documented
+    ///   one, instead of keeping it in `unknownMembers`.
     public init(jsonBytes bytes: [UInt8], strict: Bool = false) throws {
         var reader = DHIS2JSONReader(bytes: bytes, strict: strict)
         self = try reader.readDocument(Self.self)
@@ -162,8 +162,8 @@ public struct DHIS2JSONError: Error, CustomStringConvertible, Sendable {
 public struct DHIS2JSONReader {
     @usableFromInline let bytes: [UInt8]
     @usableFromInline var index: Int
-    /// Whether a member whose value has another JSON type than documented fails the read instead of being kept in
-    /// the model's `unknownMembers`; for checking the models against real payloads.
+    /// Whether a member the model does not know, or whose value has another JSON type than documented, fails the
+    /// read instead of being kept in the model's `unknownMembers`; for checking the models against real payloads.
     public let isStrict: Bool
 
     /// Creates a reader at the start of `bytes`.
@@ -491,6 +491,17 @@ public struct DHIS2JSONReader {
         failure("\(type) lacks its required member `\(name)`", mismatch: true)
     }
 
+    /// Reads the value of a member the model does not know; in strict mode that is an error.
+    public mutating func readUnknownMember(_ key: String) throws -> JSONValue {
+        if isStrict { throw failure("unknown member `\(key)`", mismatch: true) }
+        return try readValue()
+    }
+
+    /// Reads a member of an id-only reference other than `id`: kept even in strict mode.
+    public mutating func readUnknownReferenceMember(_ key: String) throws -> JSONValue {
+        try readValue()
+    }
+
     /// Reads the value of member `key`.
     ///
     /// `null` leaves the property unset (DHIS2 treats an absent member and `null` alike). A well-formed value of
@@ -805,8 +816,11 @@ public struct MetadataPropertyKind: DHIS2Vocabulary {
 /// Flags (`isRequired`, `isUnique`, `isOwner`, `isWritable`, `isPersisted`) are those of the newest version that has
 /// the property.
 public struct MetadataPropertySchema: Hashable, Sendable {
-    /// The JSON member name.
+    /// The JSON member name (what `fields=`, filters and payloads use).
     public let name: String
+    /// The property's `name` in `/api/schemas` when it differs from the JSON member name: the dumps give many
+    /// collections a singular name (`translation` for `translations`, `dataElementGroup` for `dataElementGroups`).
+    public let schemaName: String
     /// The property's kind (`propertyType`).
     public let kind: MetadataPropertyKind
     /// The kind of the items of a collection (`itemPropertyType`).
@@ -831,12 +845,13 @@ public struct MetadataPropertySchema: Hashable, Sendable {
     public let availability: APIVersionSet
 
     public init(
-        name: String, kind: MetadataPropertyKind, itemKind: MetadataPropertyKind? = nil, isCollection: Bool = false,
+        name: String, schemaName: String? = nil, kind: MetadataPropertyKind, itemKind: MetadataPropertyKind? = nil, isCollection: Bool = false,
         referenceKlass: String? = nil, referencePlural: String? = nil, isRequired: Bool = false,
         isUnique: Bool = false, isOwner: Bool = false, isWritable: Bool = true, isPersisted: Bool = false,
         availability: APIVersionSet = .all
     ) {
         self.name = name
+        self.schemaName = schemaName ?? name
         self.kind = kind
         self.itemKind = itemKind
         self.isCollection = isCollection

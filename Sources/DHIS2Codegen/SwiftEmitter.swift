@@ -103,7 +103,7 @@ struct SwiftEmitter {
                 out += "            case \(Names.literal(property.jsonName)): "
                 out += "self.\(Names.property(property.jsonName)) = try reader.readMember(key, unknown: &unknownMembers)\n"
             }
-            out += "            default: unknownMembers[key] = try reader.readValue()\n"
+            out += "            default: unknownMembers[key] = try reader.\(unknownRead(model))(key)\n"
             out += "            }\n        }\n    }\n"
             return out
         }
@@ -119,7 +119,7 @@ struct SwiftEmitter {
             out += "            case \(Names.literal(property.jsonName)): "
             out += "\(local(property)) = try reader.readMember(key, unknown: &unknownMembers)\n"
         }
-        out += "            default: unknownMembers[key] = try reader.readValue()\n"
+        out += "            default: unknownMembers[key] = try reader.\(unknownRead(model))(key)\n"
         out += "            }\n        }\n"
         for property in required {
             let name = local(property)
@@ -135,6 +135,12 @@ struct SwiftEmitter {
         out += "        self.unknownMembers = unknownMembers\n"
         out += "    }\n"
         return out
+    }
+
+    /// How a decoder reads a member it does not know: an error in strict mode, except for the id-only reference,
+    /// whose other members (`name`, `code`, ...) are expected.
+    func unknownRead(_ model: ModelIR) -> String {
+        model.kind == .reference ? "readUnknownReferenceMember" : "readUnknownMember"
     }
 
     /// The local variable a decoder collects a property in.
@@ -278,7 +284,9 @@ struct SwiftEmitter {
         out += "        properties: [\n"
         for property in model.properties {
             guard let p = property.facts else { continue }
-            var arguments = ["name: \(Names.literal(property.jsonName))", "kind: \(kindLiteral(p.kind))"]
+            var arguments = ["name: \(Names.literal(property.jsonName))"]
+            if let schemaName = p.schemaName { arguments.append("schemaName: \(Names.literal(schemaName))") }
+            arguments.append("kind: \(kindLiteral(p.kind))")
             if let item = p.itemKind { arguments.append("itemKind: \(kindLiteral(item))") }
             if p.isCollection { arguments.append("isCollection: true") }
             if let klass = p.referenceKlass { arguments.append("referenceKlass: \(Names.literal(klass))") }

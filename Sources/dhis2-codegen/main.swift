@@ -10,6 +10,8 @@ let usage = """
       --reference-dir  folder with openapi/v4N.json and schemas/v4N.json
                        (default: $DHIS2_REFERENCE_DIR, else ../shared/dhis2)
       --output         where the Swift files go (default: Sources/DHIS2Models/Generated)
+      --versions       the minor versions to read, e.g. 42,43 (default: 41,42,43,44)
+      --shards         how many files the models are spread over (default: 16)
       --check          write nothing; exit 1 when the output folder differs from what would be generated
       --server         read the documents from the server in $DHIS2_URL, signing in with $DHIS2_PAT or
                        $DHIS2_USERNAME and $DHIS2_PASSWORD (credentials are never flags)
@@ -26,6 +28,8 @@ var referenceDirectory: String?
 var output = "Sources/DHIS2Models/Generated"
 var check = false
 var fromServer = false
+var minors = ReferenceDocuments.supportedMinors
+var shards = 16
 while !arguments.isEmpty {
     let argument = arguments.removeFirst()
     switch argument {
@@ -35,6 +39,16 @@ while !arguments.isEmpty {
     case "--output":
         guard !arguments.isEmpty else { fail("--output needs a folder.\n" + usage) }
         output = arguments.removeFirst()
+    case "--versions":
+        guard !arguments.isEmpty else { fail("--versions needs a list such as 42,43.\n" + usage) }
+        let parsed = arguments.removeFirst().split(separator: ",").compactMap { Int($0) }
+        guard !parsed.isEmpty else { fail("--versions needs a list such as 42,43.\n" + usage) }
+        minors = parsed
+    case "--shards":
+        guard !arguments.isEmpty, let count = Int(arguments.removeFirst()), count > 0 else {
+            fail("--shards needs a positive number.\n" + usage)
+        }
+        shards = count
     case "--check": check = true
     case "--server": fromServer = true
     case "--help", "-h":
@@ -63,13 +77,13 @@ do {
         documents = try await ReferenceDocuments.fetch(baseURL: url, authorization: authorization)
     } else {
         let directory = referenceDirectory ?? environment["DHIS2_REFERENCE_DIR"] ?? "../shared/dhis2"
-        documents = try ReferenceDocuments.load(from: URL(fileURLWithPath: directory))
+        documents = try ReferenceDocuments.load(from: URL(fileURLWithPath: directory), minors: minors)
     }
 } catch {
     fail("dhis2-codegen: \(error)")
 }
 
-let generator = ModelGenerator(documents: documents)
+let generator = ModelGenerator(documents: documents, modelShardCount: shards)
 let outputURL = URL(fileURLWithPath: output)
 if check {
     let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("dhis2-codegen-\(UUID().uuidString)")

@@ -47,8 +47,9 @@ struct GoldenFileTests {
             let actualLines = file.contents.split(separator: "\n", omittingEmptySubsequences: false)
             let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let firstDifference = zip(actualLines, expectedLines).enumerated().first { $0.element.0 != $0.element.1 }
+            let matches = file.contents == expected
             #expect(
-                file.contents == expected,
+                matches,
                 "\(file.name) differs from its golden file at line \((firstDifference?.offset ?? min(actualLines.count, expectedLines.count)) + 1): \(firstDifference.map { "got `\($0.element.0)`, expected `\($0.element.1)`" } ?? "different length")"
             )
         }
@@ -129,7 +130,8 @@ struct CommittedModelsTests {
         #expect(files.map(\.name) == committed)
         for file in files {
             let onDisk = try String(contentsOf: generated.appendingPathComponent(file.name), encoding: .utf8)
-            #expect(onDisk == file.contents, "\(file.name) is stale: run `swift run dhis2-codegen` and commit")
+            let isCurrent = onDisk == file.contents
+            #expect(isCurrent, "\(file.name) is stale: run `swift run dhis2-codegen` and commit")
         }
     }
 }

@@ -15,6 +15,9 @@ public struct Access: MetadataModel {
     public var data: JSONValue?
     /// `delete`, 2.41–2.44; boolean.
     public var delete: Bool?
+    /// `externalize`, 2.41–2.44.
+    /// Not in the documents; added because real payloads carry it: the access objects of nested items in the real export (dashboards[].dashboardItems[].access, legendSets[].legends[].access, ...) have `externalize`.
+    public var externalize: Bool?
     /// `manage`, 2.41–2.44; boolean.
     public var manage: Bool?
     /// `read`, 2.41–2.44; boolean.
@@ -38,11 +41,12 @@ extension Access {
             switch key {
             case "data": self.data = try reader.readMember(key, unknown: &unknownMembers)
             case "delete": self.delete = try reader.readMember(key, unknown: &unknownMembers)
+            case "externalize": self.externalize = try reader.readMember(key, unknown: &unknownMembers)
             case "manage": self.manage = try reader.readMember(key, unknown: &unknownMembers)
             case "read": self.read = try reader.readMember(key, unknown: &unknownMembers)
             case "update": self.update = try reader.readMember(key, unknown: &unknownMembers)
             case "write": self.write = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -51,6 +55,7 @@ extension Access {
         writer.beginObject()
         writer.member("data", self.data)
         writer.member("delete", self.delete)
+        writer.member("externalize", self.externalize)
         writer.member("manage", self.manage)
         writer.member("read", self.read)
         writer.member("update", self.update)
@@ -85,7 +90,7 @@ extension AccessData {
             switch key {
             case "read": self.read = try reader.readMember(key, unknown: &unknownMembers)
             case "write": self.write = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -111,9 +116,7 @@ extension AccessData {
 public struct AggregateDataExchange: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -125,6 +128,9 @@ public struct AggregateDataExchange: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -144,8 +150,9 @@ public struct AggregateDataExchange: MetadataModel {
     /// `target`, 2.41–2.44; complex, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var target: ExchangeTarget?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -162,13 +169,13 @@ extension AggregateDataExchange {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -177,9 +184,9 @@ extension AggregateDataExchange {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "source": self.source = try reader.readMember(key, unknown: &unknownMembers)
             case "target": self.target = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -187,13 +194,13 @@ extension AggregateDataExchange {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -202,7 +209,7 @@ extension AggregateDataExchange {
         writer.member("sharing", self.sharing)
         writer.member("source", self.source)
         writer.member("target", self.target)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -221,9 +228,7 @@ public struct AnalyticsPeriodBoundary: MetadataModel {
     @Indirect public var access: Access?
     /// `analyticsPeriodBoundaryType`, 2.41–2.44; constant, owned.
     public var analyticsPeriodBoundaryType: AnalyticsPeriodBoundaryType?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `boundaryTarget`, 2.41–2.44; text, owned.
     public var boundaryTarget: String?
@@ -237,6 +242,9 @@ public struct AnalyticsPeriodBoundary: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -253,8 +261,9 @@ public struct AnalyticsPeriodBoundary: MetadataModel {
     public var offsetPeriods: Int?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -272,7 +281,6 @@ extension AnalyticsPeriodBoundary {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "analyticsPeriodBoundaryType": self.analyticsPeriodBoundaryType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "boundaryTarget": self.boundaryTarget = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
@@ -280,6 +288,7 @@ extension AnalyticsPeriodBoundary {
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -288,9 +297,9 @@ extension AnalyticsPeriodBoundary {
             case "offsetPeriodType": self.offsetPeriodType = try reader.readMember(key, unknown: &unknownMembers)
             case "offsetPeriods": self.offsetPeriods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -299,7 +308,6 @@ extension AnalyticsPeriodBoundary {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("analyticsPeriodBoundaryType", self.analyticsPeriodBoundaryType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("boundaryTarget", self.boundaryTarget)
         writer.member("code", self.code)
@@ -307,6 +315,7 @@ extension AnalyticsPeriodBoundary {
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -315,7 +324,7 @@ extension AnalyticsPeriodBoundary {
         writer.member("offsetPeriodType", self.offsetPeriodType)
         writer.member("offsetPeriods", self.offsetPeriods)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -336,9 +345,7 @@ public struct AnalyticsTableHook: MetadataModel {
     @Indirect public var access: Access?
     /// `analyticsTableType`, 2.41–2.44; constant, owned.
     public var analyticsTableType: AnalyticsTableType?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -350,6 +357,9 @@ public struct AnalyticsTableHook: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -371,8 +381,9 @@ public struct AnalyticsTableHook: MetadataModel {
     /// `sql`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sql: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -390,13 +401,13 @@ extension AnalyticsTableHook {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "analyticsTableType": self.analyticsTableType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -406,9 +417,9 @@ extension AnalyticsTableHook {
             case "resourceTableType": self.resourceTableType = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "sql": self.sql = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -417,13 +428,13 @@ extension AnalyticsTableHook {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("analyticsTableType", self.analyticsTableType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -433,7 +444,7 @@ extension AnalyticsTableHook {
         writer.member("resourceTableType", self.resourceTableType)
         writer.member("sharing", self.sharing)
         writer.member("sql", self.sql)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -471,7 +482,7 @@ extension Api {
             case "password": self.password = try reader.readMember(key, unknown: &unknownMembers)
             case "url": self.url = try reader.readMember(key, unknown: &unknownMembers)
             case "username": self.username = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -516,7 +527,7 @@ extension ApiHeadersAuthScheme {
             switch key {
             case "headers": _headers = try reader.readMember(key, unknown: &unknownMembers)
             case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _headers else {
@@ -565,7 +576,7 @@ extension ApiQueryParamsAuthScheme {
             switch key {
             case "queryParams": _queryParams = try reader.readMember(key, unknown: &unknownMembers)
             case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _queryParams else {
@@ -597,9 +608,7 @@ extension ApiQueryParamsAuthScheme {
 public struct ApiToken: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `attributes`, 2.41–2.44; collection of complex, owned.
     public var attributes: [JSONValue]?
@@ -616,6 +625,9 @@ public struct ApiToken: MetadataModel {
     public var expire: Double?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -628,8 +640,9 @@ public struct ApiToken: MetadataModel {
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: ApiTokenType?
@@ -652,7 +665,6 @@ extension ApiToken {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "attributes": self.attributes = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
@@ -661,17 +673,18 @@ extension ApiToken {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "expire": self.expire = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "version": self.version = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -679,7 +692,6 @@ extension ApiToken {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("attributes", self.attributes)
         writer.member("code", self.code)
@@ -688,13 +700,14 @@ extension ApiToken {
         writer.member("displayName", self.displayName)
         writer.member("expire", self.expire)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("user", self.user)
         writer.member("version", self.version)
@@ -732,7 +745,7 @@ extension ApiTokenAuthScheme {
             switch key {
             case "token": _token = try reader.readMember(key, unknown: &unknownMembers)
             case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _token else {
@@ -764,9 +777,7 @@ extension ApiTokenAuthScheme {
 public struct Attribute: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `categoryAttribute`, 2.41–2.44; boolean, owned.
     public var categoryAttribute: Bool?
@@ -812,6 +823,9 @@ public struct Attribute: MetadataModel {
     public var eventReportAttribute: Bool?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -872,8 +886,9 @@ public struct Attribute: MetadataModel {
     public var trackedEntityAttributeAttribute: Bool?
     /// `trackedEntityTypeAttribute`, 2.41–2.44; boolean, owned.
     public var trackedEntityTypeAttribute: Bool?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `unique`, 2.41–2.44; boolean, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var unique: Bool?
@@ -906,7 +921,6 @@ extension Attribute {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryAttribute": self.categoryAttribute = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryOptionAttribute": self.categoryOptionAttribute = try reader.readMember(key, unknown: &unknownMembers)
@@ -930,6 +944,7 @@ extension Attribute {
             case "eventChartAttribute": self.eventChartAttribute = try reader.readMember(key, unknown: &unknownMembers)
             case "eventReportAttribute": self.eventReportAttribute = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -959,7 +974,7 @@ extension Attribute {
             case "sqlViewAttribute": self.sqlViewAttribute = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityAttributeAttribute": self.trackedEntityAttributeAttribute = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityTypeAttribute": self.trackedEntityTypeAttribute = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "unique": self.unique = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userAttribute": self.userAttribute = try reader.readMember(key, unknown: &unknownMembers)
@@ -968,7 +983,7 @@ extension Attribute {
             case "validationRuleGroupAttribute": self.validationRuleGroupAttribute = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
             case "visualizationAttribute": self.visualizationAttribute = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -976,7 +991,6 @@ extension Attribute {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryAttribute", self.categoryAttribute)
         writer.member("categoryOptionAttribute", self.categoryOptionAttribute)
@@ -1000,6 +1014,7 @@ extension Attribute {
         writer.member("eventChartAttribute", self.eventChartAttribute)
         writer.member("eventReportAttribute", self.eventReportAttribute)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -1029,7 +1044,7 @@ extension Attribute {
         writer.member("sqlViewAttribute", self.sqlViewAttribute)
         writer.member("trackedEntityAttributeAttribute", self.trackedEntityAttributeAttribute)
         writer.member("trackedEntityTypeAttribute", self.trackedEntityTypeAttribute)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("unique", self.unique)
         writer.member("user", self.user)
         writer.member("userAttribute", self.userAttribute)
@@ -1072,7 +1087,7 @@ extension AttributeValue {
             switch key {
             case "attribute": self.attribute = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1141,7 +1156,7 @@ extension AttributeValueFilter {
             case "lt": self.lt = try reader.readMember(key, unknown: &unknownMembers)
             case "null": self.null = try reader.readMember(key, unknown: &unknownMembers)
             case "sw": self.sw = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1187,7 +1202,7 @@ extension AttributeValues {
         while let key = try reader.nextKey() {
             switch key {
             case "empty": self.empty = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1229,7 +1244,7 @@ extension Axis {
             switch key {
             case "axis": self.axis = try reader.readMember(key, unknown: &unknownMembers)
             case "dimensionalItem": self.dimensionalItem = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1305,7 +1320,7 @@ extension AxisV2 {
             case "targetLine": _targetLine = try reader.readMember(key, unknown: &unknownMembers)
             case "title": _title = try reader.readMember(key, unknown: &unknownMembers)
             case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _type else {
@@ -1341,6 +1356,323 @@ extension AxisV2 {
     }
 }
 
+// MARK: - BaseDimensionalItemObject
+
+/// The DHIS2 API shape `BaseDimensionalItemObject` (used by other models), 2.42.
+///
+/// Source: OpenAPI `#/components/schemas/BaseDimensionalItemObject` (2.42).
+public struct BaseDimensionalItemObject: DHIS2Model {
+    /// `access`, 2.42.
+    @Indirect public var access: Access?
+    /// `aggregationType`, 2.42; required in every version.
+    public var aggregationType: AggregationType
+    /// `attributeValues`, 2.42.
+    public var attributeValues: [AttributeValue]?
+    /// `code`, 2.42.
+    public var code: String?
+    /// `created`, 2.42.
+    public var created: String?
+    /// `createdBy`, 2.42.
+    @Indirect public var createdBy: UserDto?
+    /// `description`, 2.42.
+    public var description_: String?
+    /// `dimensionItem`, 2.42.
+    public var dimensionItem: String?
+    /// `dimensionItemType`, 2.42; required in every version.
+    public var dimensionItemType: DimensionItemType
+    /// `displayDescription`, 2.42.
+    public var displayDescription: String?
+    /// `displayFormName`, 2.42.
+    public var displayFormName: String?
+    /// `displayName`, 2.42.
+    public var displayName: String?
+    /// `displayShortName`, 2.42.
+    public var displayShortName: String?
+    /// `favorite`, 2.42.
+    public var favorite: Bool?
+    /// `favorites`, 2.42.
+    public var favorites: [String]?
+    /// `formName`, 2.42.
+    public var formName: String?
+    /// `href`, 2.42.
+    public var href: String?
+    /// `id`, 2.42.
+    public var id: String?
+    /// `lastUpdated`, 2.42.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.42.
+    @Indirect public var lastUpdatedBy: UserDto?
+    /// `legendSet`, 2.42.
+    @Indirect public var legendSet: LegendSet?
+    /// `legendSets`, 2.42.
+    public var legendSets: [LegendSet]?
+    /// `name`, 2.42.
+    public var name: String?
+    /// `queryMods`, 2.42.
+    @Indirect public var queryMods: QueryModifiers?
+    /// `sharing`, 2.42.
+    @Indirect public var sharing: Sharing?
+    /// `shortName`, 2.42.
+    public var shortName: String?
+    /// `translations`, 2.42.
+    public var translations: [Translation]?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// A value with the members every version requires; set the others as needed.
+    public init(aggregationType: AggregationType, dimensionItemType: DimensionItemType) {
+        self.aggregationType = aggregationType
+        self.dimensionItemType = dimensionItemType
+    }
+}
+
+extension BaseDimensionalItemObject {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        var _access: Access? = nil
+        var _aggregationType: AggregationType? = nil
+        var _attributeValues: [AttributeValue]? = nil
+        var _code: String? = nil
+        var _created: String? = nil
+        var _createdBy: UserDto? = nil
+        var _description_: String? = nil
+        var _dimensionItem: String? = nil
+        var _dimensionItemType: DimensionItemType? = nil
+        var _displayDescription: String? = nil
+        var _displayFormName: String? = nil
+        var _displayName: String? = nil
+        var _displayShortName: String? = nil
+        var _favorite: Bool? = nil
+        var _favorites: [String]? = nil
+        var _formName: String? = nil
+        var _href: String? = nil
+        var _id: String? = nil
+        var _lastUpdated: String? = nil
+        var _lastUpdatedBy: UserDto? = nil
+        var _legendSet: LegendSet? = nil
+        var _legendSets: [LegendSet]? = nil
+        var _name: String? = nil
+        var _queryMods: QueryModifiers? = nil
+        var _sharing: Sharing? = nil
+        var _shortName: String? = nil
+        var _translations: [Translation]? = nil
+        var unknownMembers: [String: JSONValue] = [:]
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": _access = try reader.readMember(key, unknown: &unknownMembers)
+            case "aggregationType": _aggregationType = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": _attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": _code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": _created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": _createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "description": _description_ = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimensionItem": _dimensionItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimensionItemType": _dimensionItemType = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayDescription": _displayDescription = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayFormName": _displayFormName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": _displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayShortName": _displayShortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": _favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": _favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "formName": _formName = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": _href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": _id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": _lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": _lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "legendSet": _legendSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "legendSets": _legendSets = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": _name = try reader.readMember(key, unknown: &unknownMembers)
+            case "queryMods": _queryMods = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": _sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "shortName": _shortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": _translations = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+        guard let _aggregationType else {
+            throw reader.missingMember("aggregationType", in: "BaseDimensionalItemObject")
+        }
+        guard let _dimensionItemType else {
+            throw reader.missingMember("dimensionItemType", in: "BaseDimensionalItemObject")
+        }
+        self.init(aggregationType: _aggregationType, dimensionItemType: _dimensionItemType)
+        self.access = _access
+        self.attributeValues = _attributeValues
+        self.code = _code
+        self.created = _created
+        self.createdBy = _createdBy
+        self.description_ = _description_
+        self.dimensionItem = _dimensionItem
+        self.displayDescription = _displayDescription
+        self.displayFormName = _displayFormName
+        self.displayName = _displayName
+        self.displayShortName = _displayShortName
+        self.favorite = _favorite
+        self.favorites = _favorites
+        self.formName = _formName
+        self.href = _href
+        self.id = _id
+        self.lastUpdated = _lastUpdated
+        self.lastUpdatedBy = _lastUpdatedBy
+        self.legendSet = _legendSet
+        self.legendSets = _legendSets
+        self.name = _name
+        self.queryMods = _queryMods
+        self.sharing = _sharing
+        self.shortName = _shortName
+        self.translations = _translations
+        self.unknownMembers = unknownMembers
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("aggregationType", self.aggregationType)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("description", self.description_)
+        writer.member("dimensionItem", self.dimensionItem)
+        writer.member("dimensionItemType", self.dimensionItemType)
+        writer.member("displayDescription", self.displayDescription)
+        writer.member("displayFormName", self.displayFormName)
+        writer.member("displayName", self.displayName)
+        writer.member("displayShortName", self.displayShortName)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("formName", self.formName)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("legendSet", self.legendSet)
+        writer.member("legendSets", self.legendSets)
+        writer.member("name", self.name)
+        writer.member("queryMods", self.queryMods)
+        writer.member("sharing", self.sharing)
+        writer.member("shortName", self.shortName)
+        writer.member("translations", self.translations)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - BaseNameableObject
+
+/// The DHIS2 API shape `BaseNameableObject` (used by other models), 2.42+.
+///
+/// Source: OpenAPI `#/components/schemas/BaseNameableObject` (2.42+).
+public struct BaseNameableObject: DHIS2Model {
+    /// `access`, 2.42+.
+    @Indirect public var access: Access?
+    /// `attributeValues`, 2.42+.
+    public var attributeValues: [AttributeValue]?
+    /// `code`, 2.42+.
+    public var code: String?
+    /// `created`, 2.42+.
+    public var created: String?
+    /// `createdBy`, 2.42+.
+    @Indirect public var createdBy: UserDto?
+    /// `description`, 2.42+.
+    public var description_: String?
+    /// `displayDescription`, 2.42+.
+    public var displayDescription: String?
+    /// `displayFormName`, 2.42+.
+    public var displayFormName: String?
+    /// `displayName`, 2.42+.
+    public var displayName: String?
+    /// `displayShortName`, 2.42+.
+    public var displayShortName: String?
+    /// `favorite`, 2.42, 2.43.
+    public var favorite: Bool?
+    /// `favorites`, 2.42, 2.43.
+    public var favorites: [String]?
+    /// `formName`, 2.42+.
+    public var formName: String?
+    /// `href`, 2.42+.
+    public var href: String?
+    /// `id`, 2.42+.
+    public var id: String?
+    /// `lastUpdated`, 2.42+.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.42+.
+    @Indirect public var lastUpdatedBy: UserDto?
+    /// `name`, 2.42+.
+    public var name: String?
+    /// `sharing`, 2.42+.
+    @Indirect public var sharing: Sharing?
+    /// `shortName`, 2.42+.
+    public var shortName: String?
+    /// `translations`, 2.42+.
+    public var translations: [Translation]?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension BaseNameableObject {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayFormName": self.displayFormName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("description", self.description_)
+        writer.member("displayDescription", self.displayDescription)
+        writer.member("displayFormName", self.displayFormName)
+        writer.member("displayName", self.displayName)
+        writer.member("displayShortName", self.displayShortName)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("formName", self.formName)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("name", self.name)
+        writer.member("sharing", self.sharing)
+        writer.member("shortName", self.shortName)
+        writer.member("translations", self.translations)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - Basemap
 
 /// The DHIS2 API shape `Basemap` (used by other models), 2.43+.
@@ -1369,7 +1701,7 @@ extension Basemap {
             case "hidden": self.hidden = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "opacity": self.opacity = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1400,15 +1732,15 @@ public struct Category: MetadataModel {
     public var aggregationType: AggregationType?
     /// `allItems`, 2.41–2.44; boolean.
     public var allItems: Bool?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    /// Versions disagree on the type (2.42, 2.43: `[AttributeValue]`; 2.44+: `AttributeValues`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
-    /// `categoryCombo`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryCombo`.
-    public var categoryCombo: [CategoryCombo]?
-    /// `categoryOption`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOption`, owned.
-    public var categoryOption: [CategoryOption]?
+    /// `categoryCombos`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryCombo`.
+    /// `/api/schemas` names it `categoryCombo`; the JSON member is `categoryCombos`.
+    public var categoryCombos: [CategoryCombo]?
+    /// `categoryOptions`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOption`, owned.
+    /// `/api/schemas` names it `categoryOption`; the JSON member is `categoryOptions`.
+    public var categoryOptions: [CategoryOption]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -1439,6 +1771,9 @@ public struct Category: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `filter`, 2.41–2.44; text.
     public var filter: String?
     /// `formName`, until 2.43; text.
@@ -1449,8 +1784,10 @@ public struct Category: MetadataModel {
     public var id: String?
     /// `isDefault`, 2.44+; boolean.
     public var isDefault: Bool?
-    /// `item`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
-    public var item: [ObjectReference]?
+    /// `items`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
+    /// Versions disagree on the type (2.42: `[BaseDimensionalItemObject]`; 2.43+: `[DimensionalItemObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `item`; the JSON member is `items`.
+    public var items: [JSONValue]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -1473,8 +1810,9 @@ public struct Category: MetadataModel {
     /// `shortName`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.
@@ -1495,10 +1833,9 @@ extension Category {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
             case "allItems": self.allItems = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryCombo": self.categoryCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOption": self.categoryOption = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryCombos": self.categoryCombos = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptions": self.categoryOptions = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
@@ -1513,12 +1850,13 @@ extension Category {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "isDefault": self.isDefault = try reader.readMember(key, unknown: &unknownMembers)
-            case "item": self.item = try reader.readMember(key, unknown: &unknownMembers)
+            case "items": self.items = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
@@ -1529,10 +1867,10 @@ extension Category {
             case "repetition": self.repetition = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1542,10 +1880,9 @@ extension Category {
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
         writer.member("allItems", self.allItems)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
-        writer.member("categoryCombo", self.categoryCombo)
-        writer.member("categoryOption", self.categoryOption)
+        writer.member("categoryCombos", self.categoryCombos)
+        writer.member("categoryOptions", self.categoryOptions)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
@@ -1560,12 +1897,13 @@ extension Category {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("filter", self.filter)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("isDefault", self.isDefault)
-        writer.member("item", self.item)
+        writer.member("items", self.items)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("legendSet", self.legendSet)
@@ -1576,132 +1914,9 @@ extension Category {
         writer.member("repetition", self.repetition)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - CategoryCombo
-
-/// The DHIS2 metadata type `categoryCombo` (`org.hisp.dhis.category.CategoryCombo`), 2.41–2.44.
-///
-/// Collection path `/api/categoryCombos`, JSON key `categoryCombos`.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryCombo` (2.41–2.44); OpenAPI `#/components/schemas/CategoryCombo` (2.41–2.44).
-public struct CategoryCombo: MetadataModel {
-    /// `access`, 2.41–2.44; complex.
-    @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    /// Versions disagree on the type (2.42: `[AttributeValue]`; 2.43+: `JSONValue`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
-    /// `category`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.Category`, owned.
-    public var category: [Category]?
-    /// `categoryOptionCombo`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionCombo`.
-    public var categoryOptionCombo: [CategoryOptionCombo]?
-    /// `code`, 2.41–2.44; identifier, owned, unique.
-    public var code: String?
-    /// `created`, 2.41–2.44; date, owned.
-    public var created: String?
-    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var createdBy: User?
-    /// `dataDimensionType`, 2.41–2.44; constant, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var dataDimensionType: DataDimensionType?
-    /// `displayName`, 2.41–2.44; text.
-    public var displayName: String?
-    /// `favorite`, until 2.42; boolean.
-    public var favorite: Bool?
-    /// `href`, 2.41–2.44; text.
-    public var href: String?
-    /// `id`, 2.41–2.44; identifier, owned, unique.
-    public var id: String?
-    /// `isDefault`, 2.41–2.44; boolean.
-    public var isDefault: Bool?
-    /// `lastUpdated`, 2.41–2.44; date, owned.
-    public var lastUpdated: String?
-    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var lastUpdatedBy: User?
-    /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var name: String?
-    /// `sharing`, 2.41–2.44; complex, owned.
-    @Indirect public var sharing: Sharing?
-    /// `skipTotal`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var skipTotal: Bool?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
-    @Indirect public var user: User?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension CategoryCombo {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "category": self.category = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOptionCombo": self.categoryOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataDimensionType": self.dataDimensionType = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
-            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "isDefault": self.isDefault = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "skipTotal": self.skipTotal = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
-            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
-        writer.member("attributeValues", self.attributeValues)
-        writer.member("category", self.category)
-        writer.member("categoryOptionCombo", self.categoryOptionCombo)
-        writer.member("code", self.code)
-        writer.member("created", self.created)
-        writer.member("createdBy", self.createdBy)
-        writer.member("dataDimensionType", self.dataDimensionType)
-        writer.member("displayName", self.displayName)
-        writer.member("favorite", self.favorite)
-        writer.member("href", self.href)
-        writer.member("id", self.id)
-        writer.member("isDefault", self.isDefault)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("name", self.name)
-        writer.member("sharing", self.sharing)
-        writer.member("skipTotal", self.skipTotal)
-        writer.member("translation", self.translation)
-        writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

@@ -2,6 +2,133 @@
 // Do not edit: change the generator (Sources/DHIS2Codegen) and regenerate.
 import DHIS2Core
 
+// MARK: - CategoryCombo
+
+/// The DHIS2 metadata type `categoryCombo` (`org.hisp.dhis.category.CategoryCombo`), 2.41–2.44.
+///
+/// Collection path `/api/categoryCombos`, JSON key `categoryCombos`.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryCombo` (2.41–2.44); OpenAPI `#/components/schemas/CategoryCombo` (2.41–2.44).
+public struct CategoryCombo: MetadataModel {
+    /// `access`, 2.41–2.44; complex.
+    @Indirect public var access: Access?
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
+    public var attributeValues: JSONValue?
+    /// `categories`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.Category`, owned.
+    /// `/api/schemas` names it `category`; the JSON member is `categories`.
+    public var categories: [Category]?
+    /// `categoryOptionCombos`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionCombo`.
+    /// `/api/schemas` names it `categoryOptionCombo`; the JSON member is `categoryOptionCombos`.
+    public var categoryOptionCombos: [CategoryOptionCombo]?
+    /// `code`, 2.41–2.44; identifier, owned, unique.
+    public var code: String?
+    /// `created`, 2.41–2.44; date, owned.
+    public var created: String?
+    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var createdBy: User?
+    /// `dataDimensionType`, 2.41–2.44; constant, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var dataDimensionType: DataDimensionType?
+    /// `displayName`, 2.41–2.44; text.
+    public var displayName: String?
+    /// `favorite`, until 2.42; boolean.
+    public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `href`, 2.41–2.44; text.
+    public var href: String?
+    /// `id`, 2.41–2.44; identifier, owned, unique.
+    public var id: String?
+    /// `isDefault`, 2.41–2.44; boolean.
+    public var isDefault: Bool?
+    /// `lastUpdated`, 2.41–2.44; date, owned.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var lastUpdatedBy: User?
+    /// `name`, 2.41–2.44; text, owned, unique.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var name: String?
+    /// `sharing`, 2.41–2.44; complex, owned.
+    @Indirect public var sharing: Sharing?
+    /// `skipTotal`, 2.41–2.44; boolean, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var skipTotal: Bool?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
+    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension CategoryCombo {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "categories": self.categories = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptionCombos": self.categoryOptionCombos = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataDimensionType": self.dataDimensionType = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "isDefault": self.isDefault = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "skipTotal": self.skipTotal = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("categories", self.categories)
+        writer.member("categoryOptionCombos", self.categoryOptionCombos)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("dataDimensionType", self.dataDimensionType)
+        writer.member("displayName", self.displayName)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("isDefault", self.isDefault)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("name", self.name)
+        writer.member("sharing", self.sharing)
+        writer.member("skipTotal", self.skipTotal)
+        writer.member("translations", self.translations)
+        writer.member("user", self.user)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - CategoryDimension
 
 /// The DHIS2 metadata type `categoryDimension` (`org.hisp.dhis.category.CategoryDimension`), 2.41–2.44.
@@ -13,9 +140,11 @@ public struct CategoryDimension: MetadataModel {
     /// `category`, 2.41–2.44; reference to `org.hisp.dhis.category.Category`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var category: Category?
-    /// `categoryOption`, 2.41–2.44; reference of reference to `java.util.List`, owned.
+    /// `categoryOptions`, 2.41–2.44; reference of reference to `java.util.List`, owned.
+    /// Versions disagree on the type (2.42+: `[CategoryOption]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    @Indirect public var categoryOption: ObjectReference?
+    /// `/api/schemas` names it `categoryOption`; the JSON member is `categoryOptions`.
+    public var categoryOptions: [JSONValue]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -30,8 +159,8 @@ extension CategoryDimension {
         while let key = try reader.nextKey() {
             switch key {
             case "category": self.category = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOption": self.categoryOption = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "categoryOptions": self.categoryOptions = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -39,7 +168,7 @@ extension CategoryDimension {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("category", self.category)
-        writer.member("categoryOption", self.categoryOption)
+        writer.member("categoryOptions", self.categoryOptions)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -60,16 +189,17 @@ public struct CategoryOption: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant.
     /// Versions disagree on the type (2.41, 2.42, 2.44: `AggregationType`; 2.43: `Bool`); `JSONValue` decodes all of them.
     public var aggregationType: JSONValue?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
-    /// `category`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.Category`.
-    public var category: [Category]?
-    /// `categoryOptionCombo`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionCombo`.
-    public var categoryOptionCombo: [CategoryOptionCombo]?
-    /// `categoryOptionGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionGroup`.
-    public var categoryOptionGroup: [CategoryOptionGroup]?
+    /// `categories`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.Category`.
+    /// `/api/schemas` names it `category`; the JSON member is `categories`.
+    public var categories: [Category]?
+    /// `categoryOptionCombos`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionCombo`.
+    /// `/api/schemas` names it `categoryOptionCombo`; the JSON member is `categoryOptionCombos`.
+    public var categoryOptionCombos: [CategoryOptionCombo]?
+    /// `categoryOptionGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionGroup`.
+    /// `/api/schemas` names it `categoryOptionGroup`; the JSON member is `categoryOptionGroups`.
+    public var categoryOptionGroups: [CategoryOptionGroup]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -94,6 +224,9 @@ public struct CategoryOption: MetadataModel {
     public var endDate: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text, owned.
     public var formName: String?
     /// `href`, 2.41–2.44; text.
@@ -113,8 +246,9 @@ public struct CategoryOption: MetadataModel {
     /// `name`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
     /// `queryMods`, 2.41–2.44; complex.
     @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex, owned.
@@ -128,8 +262,9 @@ public struct CategoryOption: MetadataModel {
     @Indirect public var style: ObjectStyle?
     /// `totalAggregationType`, 2.43+; constant.
     public var totalAggregationType: TotalAggregationType?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -147,11 +282,10 @@ extension CategoryOption {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "category": self.category = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOptionCombo": self.categoryOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOptionGroup": self.categoryOptionGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "categories": self.categories = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptionCombos": self.categoryOptionCombos = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptionGroups": self.categoryOptionGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
@@ -164,6 +298,7 @@ extension CategoryOption {
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "endDate": self.endDate = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -173,16 +308,16 @@ extension CategoryOption {
             case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
             case "legendSets": self.legendSets = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "startDate": self.startDate = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
             case "totalAggregationType": self.totalAggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -191,11 +326,10 @@ extension CategoryOption {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
-        writer.member("category", self.category)
-        writer.member("categoryOptionCombo", self.categoryOptionCombo)
-        writer.member("categoryOptionGroup", self.categoryOptionGroup)
+        writer.member("categories", self.categories)
+        writer.member("categoryOptionCombos", self.categoryOptionCombos)
+        writer.member("categoryOptionGroups", self.categoryOptionGroups)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
@@ -208,6 +342,7 @@ extension CategoryOption {
         writer.member("displayShortName", self.displayShortName)
         writer.member("endDate", self.endDate)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -217,14 +352,14 @@ extension CategoryOption {
         writer.member("legendSet", self.legendSet)
         writer.member("legendSets", self.legendSets)
         writer.member("name", self.name)
-        writer.member("organisationUnit", self.organisationUnit)
+        writer.member("organisationUnits", self.organisationUnits)
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("startDate", self.startDate)
         writer.member("style", self.style)
         writer.member("totalAggregationType", self.totalAggregationType)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -245,16 +380,15 @@ public struct CategoryOptionCombo: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    /// Versions disagree on the type (2.42, 2.43: `[AttributeValue]`; 2.44+: `AttributeValues`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryCombo: CategoryCombo?
-    /// `categoryOption`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOption`, owned.
-    public var categoryOption: [CategoryOption]?
+    /// `categoryOptions`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOption`, owned.
+    /// `/api/schemas` names it `categoryOption`; the JSON member is `categoryOptions`.
+    public var categoryOptions: [CategoryOption]?
     /// `code`, 2.41–2.44; text, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -277,6 +411,9 @@ public struct CategoryOptionCombo: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `href`, 2.41–2.44; text.
@@ -301,8 +438,9 @@ public struct CategoryOptionCombo: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `shortName`, until 2.43; text.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -320,10 +458,9 @@ extension CategoryOptionCombo {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryCombo": self.categoryCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOption": self.categoryOption = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptions": self.categoryOptions = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
@@ -335,6 +472,7 @@ extension CategoryOptionCombo {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -347,9 +485,9 @@ extension CategoryOptionCombo {
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -358,10 +496,9 @@ extension CategoryOptionCombo {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryCombo", self.categoryCombo)
-        writer.member("categoryOption", self.categoryOption)
+        writer.member("categoryOptions", self.categoryOptions)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
@@ -373,6 +510,7 @@ extension CategoryOptionCombo {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -385,7 +523,7 @@ extension CategoryOptionCombo {
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -406,13 +544,12 @@ public struct CategoryOptionGroup: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    /// Versions disagree on the type (2.42, 2.43: `[AttributeValue]`; 2.44+: `AttributeValues`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
-    /// `categoryOption`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOption`, owned.
-    public var categoryOption: [CategoryOption]?
+    /// `categoryOptions`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOption`, owned.
+    /// `/api/schemas` names it `categoryOption`; the JSON member is `categoryOptions`.
+    public var categoryOptions: [CategoryOption]?
     /// `code`, 2.41–2.44; text, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -438,10 +575,14 @@ public struct CategoryOptionGroup: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
-    /// `groupSet`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionGroupSet`.
-    public var groupSet: [CategoryOptionGroupSet]?
+    /// `groupSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionGroupSet`.
+    /// `/api/schemas` names it `groupSet`; the JSON member is `groupSets`.
+    public var groupSets: [CategoryOptionGroupSet]?
     /// `href`, 2.41–2.44; text.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -464,8 +605,9 @@ public struct CategoryOptionGroup: MetadataModel {
     /// `shortName`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -483,9 +625,8 @@ extension CategoryOptionGroup {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOption": self.categoryOption = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptions": self.categoryOptions = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
@@ -498,8 +639,9 @@ extension CategoryOptionGroup {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
-            case "groupSet": self.groupSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "groupSets": self.groupSets = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -510,9 +652,9 @@ extension CategoryOptionGroup {
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -521,9 +663,8 @@ extension CategoryOptionGroup {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
-        writer.member("categoryOption", self.categoryOption)
+        writer.member("categoryOptions", self.categoryOptions)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
@@ -536,8 +677,9 @@ extension CategoryOptionGroup {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
-        writer.member("groupSet", self.groupSet)
+        writer.member("groupSets", self.groupSets)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -548,7 +690,7 @@ extension CategoryOptionGroup {
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -571,13 +713,12 @@ public struct CategoryOptionGroupSet: MetadataModel {
     public var aggregationType: AggregationType?
     /// `allItems`, 2.41–2.44; boolean.
     public var allItems: Bool?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    /// Versions disagree on the type (2.42, 2.43: `[AttributeValue]`; 2.44+: `AttributeValues`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
-    /// `categoryOptionGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionGroup`, owned.
-    public var categoryOptionGroup: [CategoryOptionGroup]?
+    /// `categoryOptionGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionGroup`, owned.
+    /// `/api/schemas` names it `categoryOptionGroup`; the JSON member is `categoryOptionGroups`.
+    public var categoryOptionGroups: [CategoryOptionGroup]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -608,6 +749,9 @@ public struct CategoryOptionGroupSet: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `filter`, 2.41–2.44; text.
     public var filter: String?
     /// `formName`, until 2.43; text.
@@ -616,8 +760,10 @@ public struct CategoryOptionGroupSet: MetadataModel {
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `item`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
-    public var item: [ObjectReference]?
+    /// `items`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
+    /// Versions disagree on the type (2.42: `[BaseDimensionalItemObject]`; 2.43+: `[DimensionalItemObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `item`; the JSON member is `items`.
+    public var items: [JSONValue]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -640,8 +786,9 @@ public struct CategoryOptionGroupSet: MetadataModel {
     /// `shortName`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.
@@ -662,9 +809,8 @@ extension CategoryOptionGroupSet {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
             case "allItems": self.allItems = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOptionGroup": self.categoryOptionGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptionGroups": self.categoryOptionGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
@@ -679,11 +825,12 @@ extension CategoryOptionGroupSet {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "item": self.item = try reader.readMember(key, unknown: &unknownMembers)
+            case "items": self.items = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
@@ -694,10 +841,10 @@ extension CategoryOptionGroupSet {
             case "repetition": self.repetition = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -707,9 +854,8 @@ extension CategoryOptionGroupSet {
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
         writer.member("allItems", self.allItems)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
-        writer.member("categoryOptionGroup", self.categoryOptionGroup)
+        writer.member("categoryOptionGroups", self.categoryOptionGroups)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
@@ -724,11 +870,12 @@ extension CategoryOptionGroupSet {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("filter", self.filter)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("item", self.item)
+        writer.member("items", self.items)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("legendSet", self.legendSet)
@@ -739,7 +886,7 @@ extension CategoryOptionGroupSet {
         writer.member("repetition", self.repetition)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
         writer.unknownMembers(unknownMembers)
@@ -755,12 +902,14 @@ extension CategoryOptionGroupSet {
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.category.CategoryOptionGroupSetDimension` (2.41–2.44); OpenAPI `#/components/schemas/CategoryOptionGroupSetDimension` (2.41–2.44).
 public struct CategoryOptionGroupSetDimension: MetadataModel {
-    /// `categoryOptionGroup`, 2.41–2.44; reference of reference to `java.util.List`, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    @Indirect public var categoryOptionGroup: ObjectReference?
     /// `categoryOptionGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionGroupSet`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryOptionGroupSet: CategoryOptionGroupSet?
+    /// `categoryOptionGroups`, 2.41–2.44; reference of reference to `java.util.List`, owned.
+    /// Versions disagree on the type (2.42+: `[CategoryOptionGroup]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    /// `/api/schemas` names it `categoryOptionGroup`; the JSON member is `categoryOptionGroups`.
+    public var categoryOptionGroups: [JSONValue]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -774,17 +923,17 @@ extension CategoryOptionGroupSetDimension {
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
-            case "categoryOptionGroup": self.categoryOptionGroup = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryOptionGroupSet": self.categoryOptionGroupSet = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "categoryOptionGroups": self.categoryOptionGroups = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
 
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
-        writer.member("categoryOptionGroup", self.categoryOptionGroup)
         writer.member("categoryOptionGroupSet", self.categoryOptionGroupSet)
+        writer.member("categoryOptionGroups", self.categoryOptionGroups)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -815,7 +964,7 @@ extension Column {
             switch key {
             case "index": self.index = try reader.readMember(key, unknown: &unknownMembers)
             case "span": self.span = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -841,9 +990,7 @@ extension Column {
 public struct Constant: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -863,6 +1010,9 @@ public struct Constant: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -881,8 +1031,9 @@ public struct Constant: MetadataModel {
     /// `shortName`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `value`, 2.41–2.44; number, owned.
@@ -902,7 +1053,6 @@ extension Constant {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -913,6 +1063,7 @@ extension Constant {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -921,10 +1072,10 @@ extension Constant {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -932,7 +1083,6 @@ extension Constant {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -943,6 +1093,7 @@ extension Constant {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -951,7 +1102,7 @@ extension Constant {
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("value", self.value)
         writer.unknownMembers(unknownMembers)
@@ -965,7 +1116,7 @@ extension Constant {
 ///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
-/// Source: `/api/schemas` klass `org.hisp.dhis.expression.Expression` (2.41–2.44).
+/// Source: `/api/schemas` klass `org.hisp.dhis.expression.Expression` (2.41–2.44); OpenAPI `#/components/schemas/Expression` (2.41–2.44).
 public struct DHIS2Expression: MetadataModel {
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
@@ -977,8 +1128,9 @@ public struct DHIS2Expression: MetadataModel {
     public var missingValueStrategy: MissingValueStrategy?
     /// `slidingWindow`, 2.41–2.44; boolean, owned.
     public var slidingWindow: Bool?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -997,8 +1149,8 @@ extension DHIS2Expression {
             case "expression": self.expression = try reader.readMember(key, unknown: &unknownMembers)
             case "missingValueStrategy": self.missingValueStrategy = try reader.readMember(key, unknown: &unknownMembers)
             case "slidingWindow": self.slidingWindow = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1010,7 +1162,7 @@ extension DHIS2Expression {
         writer.member("expression", self.expression)
         writer.member("missingValueStrategy", self.missingValueStrategy)
         writer.member("slidingWindow", self.slidingWindow)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -1024,14 +1176,12 @@ extension DHIS2Expression {
 ///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
-/// Source: `/api/schemas` klass `org.hisp.dhis.option.Option` (2.41–2.44).
+/// Source: `/api/schemas` klass `org.hisp.dhis.option.Option` (2.41–2.44); OpenAPI `#/components/schemas/Option` (2.41–2.44).
 public struct DHIS2Option: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    public var attributeValues: JSONValue?
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var code: String?
@@ -1051,6 +1201,9 @@ public struct DHIS2Option: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text, owned.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -1074,8 +1227,9 @@ public struct DHIS2Option: MetadataModel {
     public var sortOrder: Int?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1092,7 +1246,6 @@ extension DHIS2Option {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -1103,6 +1256,7 @@ extension DHIS2Option {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -1114,9 +1268,9 @@ extension DHIS2Option {
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1124,7 +1278,6 @@ extension DHIS2Option {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -1135,6 +1288,7 @@ extension DHIS2Option {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -1146,7 +1300,7 @@ extension DHIS2Option {
         writer.member("shortName", self.shortName)
         writer.member("sortOrder", self.sortOrder)
         writer.member("style", self.style)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -1161,16 +1315,14 @@ extension DHIS2Option {
 ///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
-/// Source: `/api/schemas` klass `org.hisp.dhis.option.OptionGroup` (2.41–2.44).
+/// Source: `/api/schemas` klass `org.hisp.dhis.option.OptionGroup` (2.41–2.44); OpenAPI `#/components/schemas/OptionGroup` (2.41–2.44).
 public struct DHIS2OptionGroup: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    public var attributeValues: JSONValue?
+    /// `attributeValues`, 2.41–2.44; complex.
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -1193,6 +1345,9 @@ public struct DHIS2OptionGroup: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -1210,19 +1365,21 @@ public struct DHIS2OptionGroup: MetadataModel {
     /// `name`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `option`, 2.41–2.44; collection of reference to `org.hisp.dhis.option.Option`, owned.
-    public var option: [DHIS2Option]?
     /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`, owned.
     @Indirect public var optionSet: DHIS2OptionSet?
+    /// `options`, 2.41–2.44; collection of reference to `org.hisp.dhis.option.Option`, owned.
+    /// `/api/schemas` names it `option`; the JSON member is `options`.
+    public var options: [DHIS2Option]?
     /// `queryMods`, 2.41–2.44; complex.
-    public var queryMods: JSONValue?
+    @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1240,7 +1397,6 @@ extension DHIS2OptionGroup {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -1253,6 +1409,7 @@ extension DHIS2OptionGroup {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -1261,14 +1418,14 @@ extension DHIS2OptionGroup {
             case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
             case "legendSets": self.legendSets = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "option": self.option = try reader.readMember(key, unknown: &unknownMembers)
             case "optionSet": self.optionSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "options": self.options = try reader.readMember(key, unknown: &unknownMembers)
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1277,7 +1434,6 @@ extension DHIS2OptionGroup {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -1290,6 +1446,7 @@ extension DHIS2OptionGroup {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -1298,12 +1455,12 @@ extension DHIS2OptionGroup {
         writer.member("legendSet", self.legendSet)
         writer.member("legendSets", self.legendSets)
         writer.member("name", self.name)
-        writer.member("option", self.option)
         writer.member("optionSet", self.optionSet)
+        writer.member("options", self.options)
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -1318,14 +1475,12 @@ extension DHIS2OptionGroup {
 ///
 /// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
 ///
-/// Source: `/api/schemas` klass `org.hisp.dhis.option.OptionSet` (2.41–2.44).
+/// Source: `/api/schemas` klass `org.hisp.dhis.option.OptionSet` (2.41–2.44); OpenAPI `#/components/schemas/OptionSet` (2.41–2.44).
 public struct DHIS2OptionSet: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    public var attributeValues: JSONValue?
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -1338,6 +1493,9 @@ public struct DHIS2OptionSet: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; text.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -1349,12 +1507,14 @@ public struct DHIS2OptionSet: MetadataModel {
     /// `name`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `option`, 2.41–2.44; collection of reference to `org.hisp.dhis.option.Option`, owned.
-    public var option: [DHIS2Option]?
+    /// `options`, 2.41–2.44; collection of reference to `org.hisp.dhis.option.Option`, owned.
+    /// `/api/schemas` names it `option`; the JSON member is `options`.
+    public var options: [DHIS2Option]?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant, owned.
@@ -1376,7 +1536,6 @@ extension DHIS2OptionSet {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -1384,18 +1543,19 @@ extension DHIS2OptionSet {
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "option": self.option = try reader.readMember(key, unknown: &unknownMembers)
+            case "options": self.options = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
             case "version": self.version = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1403,7 +1563,6 @@ extension DHIS2OptionSet {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -1411,170 +1570,18 @@ extension DHIS2OptionSet {
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
-        writer.member("option", self.option)
+        writer.member("options", self.options)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
         writer.member("version", self.version)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - Dashboard
-
-/// The DHIS2 metadata type `dashboard` (`org.hisp.dhis.dashboard.Dashboard`), 2.41–2.44.
-///
-/// Collection path `/api/dashboards`, JSON key `dashboards`.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.dashboard.Dashboard` (2.41–2.44); OpenAPI `#/components/schemas/Dashboard` (2.41–2.44).
-public struct Dashboard: MetadataModel {
-    /// `access`, 2.41–2.44; complex.
-    @Indirect public var access: Access?
-    /// `allowedFilter`, 2.41–2.44; collection of text, owned.
-    public var allowedFilter: [String]?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    /// Versions disagree on the type (2.42: `[AttributeValue]`; 2.43+: `JSONValue`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
-    /// `code`, 2.41–2.44; identifier, owned, unique.
-    public var code: String?
-    /// `created`, 2.41–2.44; date, owned.
-    public var created: String?
-    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var createdBy: User?
-    /// `dashboardItem`, 2.41–2.44; collection of reference to `org.hisp.dhis.dashboard.DashboardItem`, owned.
-    public var dashboardItem: [DashboardItem]?
-    /// `description`, 2.41–2.44; text, owned.
-    public var description_: String?
-    /// `displayDescription`, 2.41–2.44; text.
-    public var displayDescription: String?
-    /// `displayFormName`, until 2.42; text.
-    public var displayFormName: String?
-    /// `displayName`, 2.41–2.44; text.
-    public var displayName: String?
-    /// `displayShortName`, until 2.42; text.
-    public var displayShortName: String?
-    /// `embedded`, 2.42+; complex, owned.
-    @Indirect public var embedded: EmbeddedDashboard?
-    /// `favorite`, 2.41–2.44; boolean.
-    public var favorite: Bool?
-    /// `formName`, until 2.42; text.
-    public var formName: String?
-    /// `href`, 2.41–2.44; url.
-    public var href: String?
-    /// `id`, 2.41–2.44; identifier, owned, unique.
-    public var id: String?
-    /// `itemConfig`, 2.41–2.44; complex, owned.
-    @Indirect public var itemConfig: ItemConfig?
-    /// `itemCount`, 2.41–2.44; integer.
-    public var itemCount: Int?
-    /// `lastUpdated`, 2.41–2.44; date, owned.
-    public var lastUpdated: String?
-    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var lastUpdatedBy: User?
-    /// `layout`, 2.41–2.44; complex, owned.
-    @Indirect public var layout: Layout?
-    /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var name: String?
-    /// `restrictFilters`, 2.41–2.44; boolean, owned.
-    public var restrictFilters: Bool?
-    /// `sharing`, 2.41–2.44; complex, owned.
-    @Indirect public var sharing: Sharing?
-    /// `shortName`, until 2.42; text.
-    public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
-    @Indirect public var user: User?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension Dashboard {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "allowedFilter": self.allowedFilter = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dashboardItem": self.dashboardItem = try reader.readMember(key, unknown: &unknownMembers)
-            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayFormName": self.displayFormName = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "embedded": self.embedded = try reader.readMember(key, unknown: &unknownMembers)
-            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
-            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
-            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "itemConfig": self.itemConfig = try reader.readMember(key, unknown: &unknownMembers)
-            case "itemCount": self.itemCount = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "layout": self.layout = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "restrictFilters": self.restrictFilters = try reader.readMember(key, unknown: &unknownMembers)
-            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
-            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("access", self.access)
-        writer.member("allowedFilter", self.allowedFilter)
-        writer.member("attributeValue", self.attributeValue)
-        writer.member("attributeValues", self.attributeValues)
-        writer.member("code", self.code)
-        writer.member("created", self.created)
-        writer.member("createdBy", self.createdBy)
-        writer.member("dashboardItem", self.dashboardItem)
-        writer.member("description", self.description_)
-        writer.member("displayDescription", self.displayDescription)
-        writer.member("displayFormName", self.displayFormName)
-        writer.member("displayName", self.displayName)
-        writer.member("displayShortName", self.displayShortName)
-        writer.member("embedded", self.embedded)
-        writer.member("favorite", self.favorite)
-        writer.member("formName", self.formName)
-        writer.member("href", self.href)
-        writer.member("id", self.id)
-        writer.member("itemConfig", self.itemConfig)
-        writer.member("itemCount", self.itemCount)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("layout", self.layout)
-        writer.member("name", self.name)
-        writer.member("restrictFilters", self.restrictFilters)
-        writer.member("sharing", self.sharing)
-        writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
-        writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

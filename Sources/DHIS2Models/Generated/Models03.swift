@@ -2,6 +2,163 @@
 // Do not edit: change the generator (Sources/DHIS2Codegen) and regenerate.
 import DHIS2Core
 
+// MARK: - Dashboard
+
+/// The DHIS2 metadata type `dashboard` (`org.hisp.dhis.dashboard.Dashboard`), 2.41–2.44.
+///
+/// Collection path `/api/dashboards`, JSON key `dashboards`.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.dashboard.Dashboard` (2.41–2.44); OpenAPI `#/components/schemas/Dashboard` (2.41–2.44).
+public struct Dashboard: MetadataModel {
+    /// `access`, 2.41–2.44; complex.
+    @Indirect public var access: Access?
+    /// `allowedFilters`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `allowedFilter`; the JSON member is `allowedFilters`.
+    public var allowedFilters: [String]?
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
+    public var attributeValues: JSONValue?
+    /// `code`, 2.41–2.44; identifier, owned, unique.
+    public var code: String?
+    /// `created`, 2.41–2.44; date, owned.
+    public var created: String?
+    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var createdBy: User?
+    /// `dashboardItems`, 2.41–2.44; collection of reference to `org.hisp.dhis.dashboard.DashboardItem`, owned.
+    /// `/api/schemas` names it `dashboardItem`; the JSON member is `dashboardItems`.
+    public var dashboardItems: [DashboardItem]?
+    /// `description`, 2.41–2.44; text, owned.
+    public var description_: String?
+    /// `displayDescription`, 2.41–2.44; text.
+    public var displayDescription: String?
+    /// `displayFormName`, until 2.42; text.
+    public var displayFormName: String?
+    /// `displayName`, 2.41–2.44; text.
+    public var displayName: String?
+    /// `displayShortName`, until 2.42; text.
+    public var displayShortName: String?
+    /// `embedded`, 2.42+; complex, owned.
+    @Indirect public var embedded: EmbeddedDashboard?
+    /// `favorite`, 2.41–2.44; boolean.
+    public var favorite: Bool?
+    /// `favorites`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `formName`, until 2.42; text.
+    public var formName: String?
+    /// `href`, 2.41–2.44; url.
+    public var href: String?
+    /// `id`, 2.41–2.44; identifier, owned, unique.
+    public var id: String?
+    /// `itemConfig`, 2.41–2.44; complex, owned.
+    @Indirect public var itemConfig: ItemConfig?
+    /// `itemCount`, 2.41–2.44; integer.
+    public var itemCount: Int?
+    /// `lastUpdated`, 2.41–2.44; date, owned.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var lastUpdatedBy: User?
+    /// `layout`, 2.41–2.44; complex, owned.
+    @Indirect public var layout: Layout?
+    /// `name`, 2.41–2.44; text, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var name: String?
+    /// `restrictFilters`, 2.41–2.44; boolean, owned.
+    public var restrictFilters: Bool?
+    /// `sharing`, 2.41–2.44; complex, owned.
+    @Indirect public var sharing: Sharing?
+    /// `shortName`, until 2.42; text.
+    public var shortName: String?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
+    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension Dashboard {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "allowedFilters": self.allowedFilters = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "dashboardItems": self.dashboardItems = try reader.readMember(key, unknown: &unknownMembers)
+            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayFormName": self.displayFormName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "embedded": self.embedded = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "itemConfig": self.itemConfig = try reader.readMember(key, unknown: &unknownMembers)
+            case "itemCount": self.itemCount = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "layout": self.layout = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "restrictFilters": self.restrictFilters = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("allowedFilters", self.allowedFilters)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("dashboardItems", self.dashboardItems)
+        writer.member("description", self.description_)
+        writer.member("displayDescription", self.displayDescription)
+        writer.member("displayFormName", self.displayFormName)
+        writer.member("displayName", self.displayName)
+        writer.member("displayShortName", self.displayShortName)
+        writer.member("embedded", self.embedded)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("formName", self.formName)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("itemConfig", self.itemConfig)
+        writer.member("itemCount", self.itemCount)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("layout", self.layout)
+        writer.member("name", self.name)
+        writer.member("restrictFilters", self.restrictFilters)
+        writer.member("sharing", self.sharing)
+        writer.member("shortName", self.shortName)
+        writer.member("translations", self.translations)
+        writer.member("user", self.user)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - DashboardItem
 
 /// The DHIS2 metadata type `dashboardItem` (`org.hisp.dhis.dashboard.DashboardItem`), 2.41–2.44.
@@ -16,10 +173,8 @@ public struct DashboardItem: MetadataModel {
     @Indirect public var access: Access?
     /// `appKey`, 2.41–2.44; text, owned.
     public var appKey: String?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    /// Versions disagree on the type (2.42: `[AttributeValue]`; 2.43+: `JSONValue`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; text, owned.
     public var code: String?
@@ -41,6 +196,9 @@ public struct DashboardItem: MetadataModel {
     @Indirect public var eventVisualization: EventVisualization?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `height`, 2.41–2.44; integer, owned.
     public var height: Int?
     /// `href`, 2.41–2.44; text.
@@ -61,23 +219,28 @@ public struct DashboardItem: MetadataModel {
     public var messages: Bool?
     /// `name`, 2.41–2.44; text.
     public var name: String?
-    /// `report`, 2.41–2.44; collection of reference to `org.hisp.dhis.report.Report`, owned.
-    public var report: [Report]?
-    /// `resource`, 2.41–2.44; collection of reference to `org.hisp.dhis.document.Document`, owned.
-    public var resource: [Document]?
+    /// `reports`, 2.41–2.44; collection of reference to `org.hisp.dhis.report.Report`, owned.
+    /// `/api/schemas` names it `report`; the JSON member is `reports`.
+    public var reports: [Report]?
+    /// `resources`, 2.41–2.44; collection of reference to `org.hisp.dhis.document.Document`, owned.
+    /// `/api/schemas` names it `resource`; the JSON member is `resources`.
+    public var resources: [Document]?
     /// `shape`, 2.41–2.44; constant, owned.
     public var shape: DashboardItemShape?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `text`, 2.41–2.44; text, owned.
     public var text: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; constant.
     public var type: DashboardItemType?
-    /// `user`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`, owned.
-    /// Versions disagree on the type (2.43+: `[User]`; until 2.42: `User`); `JSONValue` decodes all of them.
-    public var user: JSONValue?
+    /// `user`, until 2.42; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// `users`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`, owned.
+    /// `/api/schemas` names it `user`; the JSON member is `users`.
+    public var users: [User]?
     /// `visualization`, 2.41–2.44; reference to `org.hisp.dhis.visualization.Visualization`, owned.
     @Indirect public var visualization: Visualization?
     /// `width`, 2.41–2.44; integer, owned.
@@ -101,7 +264,6 @@ extension DashboardItem {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "appKey": self.appKey = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "contentCount": self.contentCount = try reader.readMember(key, unknown: &unknownMembers)
@@ -113,6 +275,7 @@ extension DashboardItem {
             case "eventReport": self.eventReport = try reader.readMember(key, unknown: &unknownMembers)
             case "eventVisualization": self.eventVisualization = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "height": self.height = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -123,19 +286,20 @@ extension DashboardItem {
             case "map": self.map = try reader.readMember(key, unknown: &unknownMembers)
             case "messages": self.messages = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "report": self.report = try reader.readMember(key, unknown: &unknownMembers)
-            case "resource": self.resource = try reader.readMember(key, unknown: &unknownMembers)
+            case "reports": self.reports = try reader.readMember(key, unknown: &unknownMembers)
+            case "resources": self.resources = try reader.readMember(key, unknown: &unknownMembers)
             case "shape": self.shape = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "text": self.text = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            case "users": self.users = try reader.readMember(key, unknown: &unknownMembers)
             case "visualization": self.visualization = try reader.readMember(key, unknown: &unknownMembers)
             case "width": self.width = try reader.readMember(key, unknown: &unknownMembers)
             case "x": self.x = try reader.readMember(key, unknown: &unknownMembers)
             case "y": self.y = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -144,7 +308,6 @@ extension DashboardItem {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("appKey", self.appKey)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("contentCount", self.contentCount)
@@ -156,6 +319,7 @@ extension DashboardItem {
         writer.member("eventReport", self.eventReport)
         writer.member("eventVisualization", self.eventVisualization)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("height", self.height)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -166,14 +330,15 @@ extension DashboardItem {
         writer.member("map", self.map)
         writer.member("messages", self.messages)
         writer.member("name", self.name)
-        writer.member("report", self.report)
-        writer.member("resource", self.resource)
+        writer.member("reports", self.reports)
+        writer.member("resources", self.resources)
         writer.member("shape", self.shape)
         writer.member("sharing", self.sharing)
         writer.member("text", self.text)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("user", self.user)
+        writer.member("users", self.users)
         writer.member("visualization", self.visualization)
         writer.member("width", self.width)
         writer.member("x", self.x)
@@ -195,10 +360,8 @@ extension DashboardItem {
 public struct DataApprovalLevel: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    /// Versions disagree on the type (2.42: `[AttributeValue]`; 2.43+: `JSONValue`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `categoryOptionGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionGroupSet`, owned.
     @Indirect public var categoryOptionGroupSet: CategoryOptionGroupSet?
@@ -212,6 +375,9 @@ public struct DataApprovalLevel: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; text.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -233,9 +399,8 @@ public struct DataApprovalLevel: MetadataModel {
     public var orgUnitLevelName: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, until 2.42; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `translations`, 2.43+; collection of complex, owned.
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[Translation]`); `JSONValue` decodes all of them.
     public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -253,7 +418,6 @@ extension DataApprovalLevel {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryOptionGroupSet": self.categoryOptionGroupSet = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
@@ -261,6 +425,7 @@ extension DataApprovalLevel {
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -270,10 +435,9 @@ extension DataApprovalLevel {
             case "orgUnitLevel": self.orgUnitLevel = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnitLevelName": self.orgUnitLevelName = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
             case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -281,7 +445,6 @@ extension DataApprovalLevel {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryOptionGroupSet", self.categoryOptionGroupSet)
         writer.member("code", self.code)
@@ -289,6 +452,7 @@ extension DataApprovalLevel {
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -298,7 +462,6 @@ extension DataApprovalLevel {
         writer.member("orgUnitLevel", self.orgUnitLevel)
         writer.member("orgUnitLevelName", self.orgUnitLevelName)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
         writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
@@ -318,10 +481,8 @@ extension DataApprovalLevel {
 public struct DataApprovalWorkflow: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    /// Versions disagree on the type (2.42: `[AttributeValue]`; 2.43+: `JSONValue`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     @Indirect public var categoryCombo: CategoryCombo?
@@ -331,14 +492,19 @@ public struct DataApprovalWorkflow: MetadataModel {
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
-    /// `dataApprovalLevel`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataapproval.DataApprovalLevel`, owned.
-    public var dataApprovalLevel: [DataApprovalLevel]?
-    /// `dataSet`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.DataSet`.
-    public var dataSet: [DataSet]?
+    /// `dataApprovalLevels`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataapproval.DataApprovalLevel`, owned.
+    /// `/api/schemas` names it `dataApprovalLevel`; the JSON member is `dataApprovalLevels`.
+    public var dataApprovalLevels: [DataApprovalLevel]?
+    /// `dataSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.DataSet`.
+    /// `/api/schemas` names it `dataSet`; the JSON member is `dataSets`.
+    public var dataSets: [DataSet]?
     /// `displayName`, 2.41–2.44; text.
     public var displayName: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; text.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -355,9 +521,8 @@ public struct DataApprovalWorkflow: MetadataModel {
     public var periodType: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, until 2.42; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `translations`, 2.43+; collection of complex, owned.
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[Translation]`); `JSONValue` decodes all of them.
     public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -375,16 +540,16 @@ extension DataApprovalWorkflow {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryCombo": self.categoryCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataApprovalLevel": self.dataApprovalLevel = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataSet": self.dataSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataApprovalLevels": self.dataApprovalLevels = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataSets": self.dataSets = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -392,10 +557,9 @@ extension DataApprovalWorkflow {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "periodType": self.periodType = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
             case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -403,16 +567,16 @@ extension DataApprovalWorkflow {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryCombo", self.categoryCombo)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
-        writer.member("dataApprovalLevel", self.dataApprovalLevel)
-        writer.member("dataSet", self.dataSet)
+        writer.member("dataApprovalLevels", self.dataApprovalLevels)
+        writer.member("dataSets", self.dataSets)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -420,9 +584,127 @@ extension DataApprovalWorkflow {
         writer.member("name", self.name)
         writer.member("periodType", self.periodType)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
         writer.member("translations", self.translations)
         writer.member("user", self.user)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - DataDimensionItem
+
+/// The DHIS2 API shape `DataDimensionItem` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/DataDimensionItem` (2.41–2.44).
+public struct DataDimensionItem: DHIS2Model {
+    /// `dataDimensionItemType`, 2.41–2.44; required in every version.
+    /// Versions disagree on the type (2.42+: `DataDimensionItemType`; until 2.41: `String`); `DataDimensionItemType` decodes all of them.
+    public var dataDimensionItemType: DataDimensionItemType
+    /// `dataElement`, 2.41–2.44.
+    /// Versions disagree on the type (2.42, 2.43: `BaseNameableObject`; 2.44+: `NameableObject`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var dataElement: JSONValue?
+    /// `dataElementOperand`, 2.41–2.44.
+    /// Versions disagree on the type (2.42, 2.43: `BaseNameableObject`; 2.44+: `NameableObject`; until 2.41: `DataElementOperand`); `JSONValue` decodes all of them.
+    public var dataElementOperand: JSONValue?
+    /// `expressionDimensionItem`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `BaseNameableObject`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var expressionDimensionItem: JSONValue?
+    /// `indicator`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `BaseNameableObject`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var indicator: JSONValue?
+    /// `programAttribute`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `BaseNameableObject`; until 2.41: `ProgramTrackedEntityAttributeDimensionItem`); `JSONValue` decodes all of them.
+    public var programAttribute: JSONValue?
+    /// `programAttributeOption`, 2.42+.
+    @Indirect public var programAttributeOption: BaseNameableObject?
+    /// `programDataElement`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `BaseNameableObject`; until 2.41: `ProgramDataElementDimensionItem`); `JSONValue` decodes all of them.
+    public var programDataElement: JSONValue?
+    /// `programDataElementOption`, 2.42+.
+    @Indirect public var programDataElementOption: BaseNameableObject?
+    /// `programIndicator`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `BaseNameableObject`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var programIndicator: JSONValue?
+    /// `reportingRate`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `BaseNameableObject`; until 2.41: `ReportingRate`); `JSONValue` decodes all of them.
+    public var reportingRate: JSONValue?
+    /// `subexpressionDimensionItem`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `BaseNameableObject`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var subexpressionDimensionItem: JSONValue?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// A value with the members every version requires; set the others as needed.
+    public init(dataDimensionItemType: DataDimensionItemType) {
+        self.dataDimensionItemType = dataDimensionItemType
+    }
+}
+
+extension DataDimensionItem {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        var _dataDimensionItemType: DataDimensionItemType? = nil
+        var _dataElement: JSONValue? = nil
+        var _dataElementOperand: JSONValue? = nil
+        var _expressionDimensionItem: JSONValue? = nil
+        var _indicator: JSONValue? = nil
+        var _programAttribute: JSONValue? = nil
+        var _programAttributeOption: BaseNameableObject? = nil
+        var _programDataElement: JSONValue? = nil
+        var _programDataElementOption: BaseNameableObject? = nil
+        var _programIndicator: JSONValue? = nil
+        var _reportingRate: JSONValue? = nil
+        var _subexpressionDimensionItem: JSONValue? = nil
+        var unknownMembers: [String: JSONValue] = [:]
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "dataDimensionItemType": _dataDimensionItemType = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElement": _dataElement = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementOperand": _dataElementOperand = try reader.readMember(key, unknown: &unknownMembers)
+            case "expressionDimensionItem": _expressionDimensionItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "indicator": _indicator = try reader.readMember(key, unknown: &unknownMembers)
+            case "programAttribute": _programAttribute = try reader.readMember(key, unknown: &unknownMembers)
+            case "programAttributeOption": _programAttributeOption = try reader.readMember(key, unknown: &unknownMembers)
+            case "programDataElement": _programDataElement = try reader.readMember(key, unknown: &unknownMembers)
+            case "programDataElementOption": _programDataElementOption = try reader.readMember(key, unknown: &unknownMembers)
+            case "programIndicator": _programIndicator = try reader.readMember(key, unknown: &unknownMembers)
+            case "reportingRate": _reportingRate = try reader.readMember(key, unknown: &unknownMembers)
+            case "subexpressionDimensionItem": _subexpressionDimensionItem = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+        guard let _dataDimensionItemType else {
+            throw reader.missingMember("dataDimensionItemType", in: "DataDimensionItem")
+        }
+        self.init(dataDimensionItemType: _dataDimensionItemType)
+        self.dataElement = _dataElement
+        self.dataElementOperand = _dataElementOperand
+        self.expressionDimensionItem = _expressionDimensionItem
+        self.indicator = _indicator
+        self.programAttribute = _programAttribute
+        self.programAttributeOption = _programAttributeOption
+        self.programDataElement = _programDataElement
+        self.programDataElementOption = _programDataElementOption
+        self.programIndicator = _programIndicator
+        self.reportingRate = _reportingRate
+        self.subexpressionDimensionItem = _subexpressionDimensionItem
+        self.unknownMembers = unknownMembers
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("dataDimensionItemType", self.dataDimensionItemType)
+        writer.member("dataElement", self.dataElement)
+        writer.member("dataElementOperand", self.dataElementOperand)
+        writer.member("expressionDimensionItem", self.expressionDimensionItem)
+        writer.member("indicator", self.indicator)
+        writer.member("programAttribute", self.programAttribute)
+        writer.member("programAttributeOption", self.programAttributeOption)
+        writer.member("programDataElement", self.programDataElement)
+        writer.member("programDataElementOption", self.programDataElementOption)
+        writer.member("programIndicator", self.programIndicator)
+        writer.member("reportingRate", self.reportingRate)
+        writer.member("subexpressionDimensionItem", self.subexpressionDimensionItem)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -445,9 +727,7 @@ public struct DataElement: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
@@ -460,8 +740,9 @@ public struct DataElement: MetadataModel {
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
-    /// `dataElementGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementGroup`.
-    public var dataElementGroup: [DataElementGroup]?
+    /// `dataElementGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementGroup`.
+    /// `/api/schemas` names it `dataElementGroup`; the JSON member is `dataElementGroups`.
+    public var dataElementGroups: [DataElementGroup]?
     /// `dataSetElements`, 2.41–2.44; collection of complex.
     public var dataSetElements: [DataSetElement]?
     /// `description`, 2.41–2.44; text, owned.
@@ -483,6 +764,9 @@ public struct DataElement: MetadataModel {
     public var domainType: DataElementDomain?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `fieldMask`, 2.41–2.44; text, owned.
     public var fieldMask: String?
     /// `formName`, 2.41–2.44; text, owned.
@@ -515,8 +799,9 @@ public struct DataElement: MetadataModel {
     public var shortName: String?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `url`, 2.41–2.44; url, owned.
     public var url: String?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
@@ -545,14 +830,13 @@ extension DataElement {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationLevels": self.aggregationLevels = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryCombo": self.categoryCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "commentOptionSet": self.commentOptionSet = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementGroup": self.dataElementGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementGroups": self.dataElementGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "dataSetElements": self.dataSetElements = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "dimensionItem": self.dimensionItem = try reader.readMember(key, unknown: &unknownMembers)
@@ -563,6 +847,7 @@ extension DataElement {
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "domainType": self.domainType = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "fieldMask": self.fieldMask = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
@@ -578,13 +863,13 @@ extension DataElement {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "url": self.url = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
             case "valueTypeOptions": self.valueTypeOptions = try reader.readMember(key, unknown: &unknownMembers)
             case "zeroIsSignificant": self.zeroIsSignificant = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -594,14 +879,13 @@ extension DataElement {
         writer.member("access", self.access)
         writer.member("aggregationLevels", self.aggregationLevels)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryCombo", self.categoryCombo)
         writer.member("code", self.code)
         writer.member("commentOptionSet", self.commentOptionSet)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
-        writer.member("dataElementGroup", self.dataElementGroup)
+        writer.member("dataElementGroups", self.dataElementGroups)
         writer.member("dataSetElements", self.dataSetElements)
         writer.member("description", self.description_)
         writer.member("dimensionItem", self.dimensionItem)
@@ -612,6 +896,7 @@ extension DataElement {
         writer.member("displayShortName", self.displayShortName)
         writer.member("domainType", self.domainType)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("fieldMask", self.fieldMask)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
@@ -627,7 +912,7 @@ extension DataElement {
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("style", self.style)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("url", self.url)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
@@ -652,10 +937,8 @@ public struct DataElementGroup: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    /// Versions disagree on the type (2.42, 2.43: `[AttributeValue]`; 2.44+: `AttributeValues`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; text, owned, unique.
     public var code: String?
@@ -663,8 +946,9 @@ public struct DataElementGroup: MetadataModel {
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
-    /// `dataElement`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElement`, owned.
-    public var dataElement: [DataElement]?
+    /// `dataElements`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElement`, owned.
+    /// `/api/schemas` names it `dataElement`; the JSON member is `dataElements`.
+    public var dataElements: [DataElement]?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
     /// `dimensionItem`, 2.41–2.44; text.
@@ -681,10 +965,14 @@ public struct DataElementGroup: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
-    /// `groupSet`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementGroupSet`.
-    public var groupSet: [DataElementGroupSet]?
+    /// `groupSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementGroupSet`.
+    /// `/api/schemas` names it `groupSet`; the JSON member is `groupSets`.
+    public var groupSets: [DataElementGroupSet]?
     /// `href`, 2.41–2.44; text.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -707,8 +995,9 @@ public struct DataElementGroup: MetadataModel {
     /// `shortName`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -726,12 +1015,11 @@ extension DataElementGroup {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElement": self.dataElement = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElements": self.dataElements = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "dimensionItem": self.dimensionItem = try reader.readMember(key, unknown: &unknownMembers)
             case "dimensionItemType": self.dimensionItemType = try reader.readMember(key, unknown: &unknownMembers)
@@ -740,8 +1028,9 @@ extension DataElementGroup {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
-            case "groupSet": self.groupSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "groupSets": self.groupSets = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -752,9 +1041,9 @@ extension DataElementGroup {
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -763,12 +1052,11 @@ extension DataElementGroup {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
-        writer.member("dataElement", self.dataElement)
+        writer.member("dataElements", self.dataElements)
         writer.member("description", self.description_)
         writer.member("dimensionItem", self.dimensionItem)
         writer.member("dimensionItemType", self.dimensionItemType)
@@ -777,8 +1065,9 @@ extension DataElementGroup {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
-        writer.member("groupSet", self.groupSet)
+        writer.member("groupSets", self.groupSets)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -789,7 +1078,7 @@ extension DataElementGroup {
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -812,9 +1101,7 @@ public struct DataElementGroupSet: MetadataModel {
     public var aggregationType: AggregationType?
     /// `allItems`, 2.41–2.44; boolean.
     public var allItems: Bool?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -829,8 +1116,9 @@ public struct DataElementGroupSet: MetadataModel {
     public var dataDimension: Bool?
     /// `dataDimensionType`, 2.41–2.44; constant.
     public var dataDimensionType: DataDimensionType?
-    /// `dataElementGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementGroup`, owned.
-    public var dataElementGroup: [DataElementGroup]?
+    /// `dataElementGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementGroup`, owned.
+    /// `/api/schemas` names it `dataElementGroup`; the JSON member is `dataElementGroups`.
+    public var dataElementGroups: [DataElementGroup]?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
     /// `dimension`, 2.41–2.44; text.
@@ -849,6 +1137,9 @@ public struct DataElementGroupSet: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `filter`, 2.41–2.44; text.
     public var filter: String?
     /// `formName`, 2.41–2.44; text.
@@ -857,8 +1148,10 @@ public struct DataElementGroupSet: MetadataModel {
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `item`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
-    public var item: [ObjectReference]?
+    /// `items`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
+    /// Versions disagree on the type (2.42: `[BaseDimensionalItemObject]`; 2.43+: `[DimensionalItemObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `item`; the JSON member is `items`.
+    public var items: [JSONValue]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -881,8 +1174,9 @@ public struct DataElementGroupSet: MetadataModel {
     /// `shortName`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.
@@ -903,7 +1197,6 @@ extension DataElementGroupSet {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
             case "allItems": self.allItems = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "compulsory": self.compulsory = try reader.readMember(key, unknown: &unknownMembers)
@@ -911,7 +1204,7 @@ extension DataElementGroupSet {
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "dataDimension": self.dataDimension = try reader.readMember(key, unknown: &unknownMembers)
             case "dataDimensionType": self.dataDimensionType = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementGroup": self.dataElementGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementGroups": self.dataElementGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "dimension": self.dimension = try reader.readMember(key, unknown: &unknownMembers)
             case "dimensionItemKeywords": self.dimensionItemKeywords = try reader.readMember(key, unknown: &unknownMembers)
@@ -921,11 +1214,12 @@ extension DataElementGroupSet {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "item": self.item = try reader.readMember(key, unknown: &unknownMembers)
+            case "items": self.items = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
@@ -936,10 +1230,10 @@ extension DataElementGroupSet {
             case "repetition": self.repetition = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -949,7 +1243,6 @@ extension DataElementGroupSet {
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
         writer.member("allItems", self.allItems)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("compulsory", self.compulsory)
@@ -957,7 +1250,7 @@ extension DataElementGroupSet {
         writer.member("createdBy", self.createdBy)
         writer.member("dataDimension", self.dataDimension)
         writer.member("dataDimensionType", self.dataDimensionType)
-        writer.member("dataElementGroup", self.dataElementGroup)
+        writer.member("dataElementGroups", self.dataElementGroups)
         writer.member("description", self.description_)
         writer.member("dimension", self.dimension)
         writer.member("dimensionItemKeywords", self.dimensionItemKeywords)
@@ -967,11 +1260,12 @@ extension DataElementGroupSet {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("filter", self.filter)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("item", self.item)
+        writer.member("items", self.items)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("legendSet", self.legendSet)
@@ -982,7 +1276,7 @@ extension DataElementGroupSet {
         writer.member("repetition", self.repetition)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
         writer.unknownMembers(unknownMembers)
@@ -998,12 +1292,14 @@ extension DataElementGroupSet {
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.dataelement.DataElementGroupSetDimension` (2.41–2.44); OpenAPI `#/components/schemas/DataElementGroupSetDimension` (2.41–2.44).
 public struct DataElementGroupSetDimension: MetadataModel {
-    /// `dataElementGroup`, 2.41–2.44; reference of reference to `java.util.List`, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    @Indirect public var dataElementGroup: ObjectReference?
     /// `dataElementGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElementGroupSet`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dataElementGroupSet: DataElementGroupSet?
+    /// `dataElementGroups`, 2.41–2.44; reference of reference to `java.util.List`, owned.
+    /// Versions disagree on the type (2.42+: `[DataElementGroup]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    /// `/api/schemas` names it `dataElementGroup`; the JSON member is `dataElementGroups`.
+    public var dataElementGroups: [JSONValue]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -1017,17 +1313,17 @@ extension DataElementGroupSetDimension {
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
-            case "dataElementGroup": self.dataElementGroup = try reader.readMember(key, unknown: &unknownMembers)
             case "dataElementGroupSet": self.dataElementGroupSet = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "dataElementGroups": self.dataElementGroups = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
 
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
-        writer.member("dataElementGroup", self.dataElementGroup)
         writer.member("dataElementGroupSet", self.dataElementGroupSet)
+        writer.member("dataElementGroups", self.dataElementGroups)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -1049,10 +1345,8 @@ public struct DataElementOperand: MetadataModel {
     public var aggregationType: AggregationType?
     /// `attributeOptionCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionCombo`.
     @Indirect public var attributeOptionCombo: CategoryOptionCombo?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    /// Versions disagree on the type (2.42, 2.43: `[AttributeValue]`; 2.44+: `JSONValue`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.44+: `JSONValue`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `categoryOptionCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionCombo`, owned.
     @Indirect public var categoryOptionCombo: CategoryOptionCombo?
@@ -1080,6 +1374,9 @@ public struct DataElementOperand: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, until 2.43; text.
     public var formName: String?
     /// `href`, until 2.43; url.
@@ -1102,9 +1399,8 @@ public struct DataElementOperand: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
-    /// `translation`, until 2.43; collection of complex.
-    public var translation: JSONValue?
-    /// `translations`, 2.44+; collection of complex.
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// Versions disagree on the type (2.44+: `JSONValue`; until 2.43: `[Translation]`); `JSONValue` decodes all of them.
     public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -1124,7 +1420,6 @@ extension DataElementOperand {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeOptionCombo": self.attributeOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryOptionCombo": self.categoryOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
@@ -1139,6 +1434,7 @@ extension DataElementOperand {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -1150,10 +1446,9 @@ extension DataElementOperand {
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
             case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1163,7 +1458,6 @@ extension DataElementOperand {
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
         writer.member("attributeOptionCombo", self.attributeOptionCombo)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryOptionCombo", self.categoryOptionCombo)
         writer.member("code", self.code)
@@ -1178,6 +1472,7 @@ extension DataElementOperand {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -1189,7 +1484,6 @@ extension DataElementOperand {
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
         writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
@@ -1209,9 +1503,7 @@ extension DataElementOperand {
 public struct DataEntryForm: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -1223,6 +1515,9 @@ public struct DataEntryForm: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `format`, 2.41–2.44; integer, owned.
     public var format: Int?
     /// `href`, 2.41–2.44; url.
@@ -1242,8 +1537,9 @@ public struct DataEntryForm: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `style`, 2.41–2.44; constant, owned.
     public var style: DisplayDensity?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1260,13 +1556,13 @@ extension DataEntryForm {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "format": self.format = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "htmlCode": self.htmlCode = try reader.readMember(key, unknown: &unknownMembers)
@@ -1276,9 +1572,9 @@ extension DataEntryForm {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1286,13 +1582,13 @@ extension DataEntryForm {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("format", self.format)
         writer.member("href", self.href)
         writer.member("htmlCode", self.htmlCode)
@@ -1302,220 +1598,8 @@ extension DataEntryForm {
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
         writer.member("style", self.style)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - DataInputPeriod
-
-/// The DHIS2 metadata type `dataInputPeriod` (`org.hisp.dhis.dataset.DataInputPeriod`), until 2.42.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.dataset.DataInputPeriod` (until 2.42); OpenAPI `#/components/schemas/DataInputPeriod` (until 2.42).
-public struct DataInputPeriod: MetadataModel {
-    /// `closingDate`, until 2.42; date, owned.
-    public var closingDate: String?
-    /// `openingDate`, until 2.42; date, owned.
-    public var openingDate: String?
-    /// `period`, until 2.42; reference to `org.hisp.dhis.period.Period`, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var period: String?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension DataInputPeriod {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "closingDate": self.closingDate = try reader.readMember(key, unknown: &unknownMembers)
-            case "openingDate": self.openingDate = try reader.readMember(key, unknown: &unknownMembers)
-            case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("closingDate", self.closingDate)
-        writer.member("openingDate", self.openingDate)
-        writer.member("period", self.period)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - DataIntegrityCheck
-
-/// The DHIS2 API shape `DataIntegrityCheck`, 2.41–2.44.
-///
-/// Source: OpenAPI `#/components/schemas/DataIntegrityCheck` (2.41–2.44).
-public struct DataIntegrityCheck: DHIS2Model {
-    /// `averageExecutionTime`, 2.41–2.44.
-    public var averageExecutionTime: Int?
-    /// `code`, 2.41–2.44.
-    public var code: String?
-    /// `description`, 2.41–2.44.
-    public var description_: String?
-    /// `displayName`, 2.41–2.44.
-    public var displayName: String?
-    /// `introduction`, 2.41–2.44.
-    public var introduction: String?
-    /// `isProgrammatic`, 2.41–2.44.
-    public var isProgrammatic: Bool?
-    /// `isSlow`, 2.41–2.44.
-    public var isSlow: Bool?
-    /// `issuesIdType`, 2.41–2.44.
-    public var issuesIdType: String?
-    /// `name`, 2.41–2.44.
-    public var name: String?
-    /// `recommendation`, 2.41–2.44.
-    public var recommendation: String?
-    /// `section`, 2.41–2.44.
-    public var section: String?
-    /// `sectionOrder`, 2.41–2.44; required in every version.
-    public var sectionOrder: Int
-    /// `severity`, 2.41–2.44; required in every version.
-    /// Versions disagree on the type (2.42+: `DataIntegritySeverity`; until 2.41: `String`); `DataIntegritySeverity` decodes all of them.
-    public var severity: DataIntegritySeverity
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// A value with the members every version requires; set the others as needed.
-    public init(sectionOrder: Int, severity: DataIntegritySeverity) {
-        self.sectionOrder = sectionOrder
-        self.severity = severity
-    }
-}
-
-extension DataIntegrityCheck {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        var _averageExecutionTime: Int? = nil
-        var _code: String? = nil
-        var _description_: String? = nil
-        var _displayName: String? = nil
-        var _introduction: String? = nil
-        var _isProgrammatic: Bool? = nil
-        var _isSlow: Bool? = nil
-        var _issuesIdType: String? = nil
-        var _name: String? = nil
-        var _recommendation: String? = nil
-        var _section: String? = nil
-        var _sectionOrder: Int? = nil
-        var _severity: DataIntegritySeverity? = nil
-        var unknownMembers: [String: JSONValue] = [:]
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "averageExecutionTime": _averageExecutionTime = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": _code = try reader.readMember(key, unknown: &unknownMembers)
-            case "description": _description_ = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": _displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "introduction": _introduction = try reader.readMember(key, unknown: &unknownMembers)
-            case "isProgrammatic": _isProgrammatic = try reader.readMember(key, unknown: &unknownMembers)
-            case "isSlow": _isSlow = try reader.readMember(key, unknown: &unknownMembers)
-            case "issuesIdType": _issuesIdType = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": _name = try reader.readMember(key, unknown: &unknownMembers)
-            case "recommendation": _recommendation = try reader.readMember(key, unknown: &unknownMembers)
-            case "section": _section = try reader.readMember(key, unknown: &unknownMembers)
-            case "sectionOrder": _sectionOrder = try reader.readMember(key, unknown: &unknownMembers)
-            case "severity": _severity = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-        guard let _sectionOrder else {
-            throw reader.missingMember("sectionOrder", in: "DataIntegrityCheck")
-        }
-        guard let _severity else {
-            throw reader.missingMember("severity", in: "DataIntegrityCheck")
-        }
-        self.init(sectionOrder: _sectionOrder, severity: _severity)
-        self.averageExecutionTime = _averageExecutionTime
-        self.code = _code
-        self.description_ = _description_
-        self.displayName = _displayName
-        self.introduction = _introduction
-        self.isProgrammatic = _isProgrammatic
-        self.isSlow = _isSlow
-        self.issuesIdType = _issuesIdType
-        self.name = _name
-        self.recommendation = _recommendation
-        self.section = _section
-        self.unknownMembers = unknownMembers
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("averageExecutionTime", self.averageExecutionTime)
-        writer.member("code", self.code)
-        writer.member("description", self.description_)
-        writer.member("displayName", self.displayName)
-        writer.member("introduction", self.introduction)
-        writer.member("isProgrammatic", self.isProgrammatic)
-        writer.member("isSlow", self.isSlow)
-        writer.member("issuesIdType", self.issuesIdType)
-        writer.member("name", self.name)
-        writer.member("recommendation", self.recommendation)
-        writer.member("section", self.section)
-        writer.member("sectionOrder", self.sectionOrder)
-        writer.member("severity", self.severity)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - DataIntegrityDetails
-
-/// The DHIS2 API shape `DataIntegrityDetails`, 2.41–2.44.
-///
-/// Source: OpenAPI `#/components/schemas/DataIntegrityDetails` (2.41–2.44).
-public struct DataIntegrityDetails: DHIS2Model {
-    /// `error`, 2.41–2.44.
-    public var error: String?
-    /// `finishedTime`, 2.41–2.44.
-    public var finishedTime: String?
-    /// `issues`, 2.41–2.44.
-    public var issues: [DataIntegrityIssue]?
-    /// `startTime`, 2.41–2.44.
-    public var startTime: String?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension DataIntegrityDetails {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "error": self.error = try reader.readMember(key, unknown: &unknownMembers)
-            case "finishedTime": self.finishedTime = try reader.readMember(key, unknown: &unknownMembers)
-            case "issues": self.issues = try reader.readMember(key, unknown: &unknownMembers)
-            case "startTime": self.startTime = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("error", self.error)
-        writer.member("finishedTime", self.finishedTime)
-        writer.member("issues", self.issues)
-        writer.member("startTime", self.startTime)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

@@ -2,6 +2,218 @@
 // Do not edit: change the generator (Sources/DHIS2Codegen) and regenerate.
 import DHIS2Core
 
+// MARK: - DataInputPeriod
+
+/// The DHIS2 metadata type `dataInputPeriod` (`org.hisp.dhis.dataset.DataInputPeriod`), until 2.42.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.dataset.DataInputPeriod` (until 2.42); OpenAPI `#/components/schemas/DataInputPeriod` (until 2.42).
+public struct DataInputPeriod: MetadataModel {
+    /// `closingDate`, until 2.42; date, owned.
+    public var closingDate: String?
+    /// `openingDate`, until 2.42; date, owned.
+    public var openingDate: String?
+    /// `period`, until 2.42; reference to `org.hisp.dhis.period.Period`, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var period: String?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension DataInputPeriod {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "closingDate": self.closingDate = try reader.readMember(key, unknown: &unknownMembers)
+            case "openingDate": self.openingDate = try reader.readMember(key, unknown: &unknownMembers)
+            case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("closingDate", self.closingDate)
+        writer.member("openingDate", self.openingDate)
+        writer.member("period", self.period)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - DataIntegrityCheck
+
+/// The DHIS2 API shape `DataIntegrityCheck`, 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/DataIntegrityCheck` (2.41–2.44).
+public struct DataIntegrityCheck: DHIS2Model {
+    /// `averageExecutionTime`, 2.41–2.44.
+    public var averageExecutionTime: Int?
+    /// `code`, 2.41–2.44.
+    public var code: String?
+    /// `description`, 2.41–2.44.
+    public var description_: String?
+    /// `displayName`, 2.41–2.44.
+    public var displayName: String?
+    /// `introduction`, 2.41–2.44.
+    public var introduction: String?
+    /// `isProgrammatic`, 2.41–2.44.
+    public var isProgrammatic: Bool?
+    /// `isSlow`, 2.41–2.44.
+    public var isSlow: Bool?
+    /// `issuesIdType`, 2.41–2.44.
+    public var issuesIdType: String?
+    /// `name`, 2.41–2.44.
+    public var name: String?
+    /// `recommendation`, 2.41–2.44.
+    public var recommendation: String?
+    /// `section`, 2.41–2.44.
+    public var section: String?
+    /// `sectionOrder`, 2.41–2.44; required in every version.
+    public var sectionOrder: Int
+    /// `severity`, 2.41–2.44; required in every version.
+    /// Versions disagree on the type (2.42+: `DataIntegritySeverity`; until 2.41: `String`); `DataIntegritySeverity` decodes all of them.
+    public var severity: DataIntegritySeverity
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// A value with the members every version requires; set the others as needed.
+    public init(sectionOrder: Int, severity: DataIntegritySeverity) {
+        self.sectionOrder = sectionOrder
+        self.severity = severity
+    }
+}
+
+extension DataIntegrityCheck {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        var _averageExecutionTime: Int? = nil
+        var _code: String? = nil
+        var _description_: String? = nil
+        var _displayName: String? = nil
+        var _introduction: String? = nil
+        var _isProgrammatic: Bool? = nil
+        var _isSlow: Bool? = nil
+        var _issuesIdType: String? = nil
+        var _name: String? = nil
+        var _recommendation: String? = nil
+        var _section: String? = nil
+        var _sectionOrder: Int? = nil
+        var _severity: DataIntegritySeverity? = nil
+        var unknownMembers: [String: JSONValue] = [:]
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "averageExecutionTime": _averageExecutionTime = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": _code = try reader.readMember(key, unknown: &unknownMembers)
+            case "description": _description_ = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": _displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "introduction": _introduction = try reader.readMember(key, unknown: &unknownMembers)
+            case "isProgrammatic": _isProgrammatic = try reader.readMember(key, unknown: &unknownMembers)
+            case "isSlow": _isSlow = try reader.readMember(key, unknown: &unknownMembers)
+            case "issuesIdType": _issuesIdType = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": _name = try reader.readMember(key, unknown: &unknownMembers)
+            case "recommendation": _recommendation = try reader.readMember(key, unknown: &unknownMembers)
+            case "section": _section = try reader.readMember(key, unknown: &unknownMembers)
+            case "sectionOrder": _sectionOrder = try reader.readMember(key, unknown: &unknownMembers)
+            case "severity": _severity = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+        guard let _sectionOrder else {
+            throw reader.missingMember("sectionOrder", in: "DataIntegrityCheck")
+        }
+        guard let _severity else {
+            throw reader.missingMember("severity", in: "DataIntegrityCheck")
+        }
+        self.init(sectionOrder: _sectionOrder, severity: _severity)
+        self.averageExecutionTime = _averageExecutionTime
+        self.code = _code
+        self.description_ = _description_
+        self.displayName = _displayName
+        self.introduction = _introduction
+        self.isProgrammatic = _isProgrammatic
+        self.isSlow = _isSlow
+        self.issuesIdType = _issuesIdType
+        self.name = _name
+        self.recommendation = _recommendation
+        self.section = _section
+        self.unknownMembers = unknownMembers
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("averageExecutionTime", self.averageExecutionTime)
+        writer.member("code", self.code)
+        writer.member("description", self.description_)
+        writer.member("displayName", self.displayName)
+        writer.member("introduction", self.introduction)
+        writer.member("isProgrammatic", self.isProgrammatic)
+        writer.member("isSlow", self.isSlow)
+        writer.member("issuesIdType", self.issuesIdType)
+        writer.member("name", self.name)
+        writer.member("recommendation", self.recommendation)
+        writer.member("section", self.section)
+        writer.member("sectionOrder", self.sectionOrder)
+        writer.member("severity", self.severity)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - DataIntegrityDetails
+
+/// The DHIS2 API shape `DataIntegrityDetails`, 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/DataIntegrityDetails` (2.41–2.44).
+public struct DataIntegrityDetails: DHIS2Model {
+    /// `error`, 2.41–2.44.
+    public var error: String?
+    /// `finishedTime`, 2.41–2.44.
+    public var finishedTime: String?
+    /// `issues`, 2.41–2.44.
+    public var issues: [DataIntegrityIssue]?
+    /// `startTime`, 2.41–2.44.
+    public var startTime: String?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension DataIntegrityDetails {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "error": self.error = try reader.readMember(key, unknown: &unknownMembers)
+            case "finishedTime": self.finishedTime = try reader.readMember(key, unknown: &unknownMembers)
+            case "issues": self.issues = try reader.readMember(key, unknown: &unknownMembers)
+            case "startTime": self.startTime = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("error", self.error)
+        writer.member("finishedTime", self.finishedTime)
+        writer.member("issues", self.issues)
+        writer.member("startTime", self.startTime)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - DataIntegrityIssue
 
 /// The DHIS2 API shape `DataIntegrityIssue`, 2.41–2.44.
@@ -33,7 +245,7 @@ extension DataIntegrityIssue {
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "refs": self.refs = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -90,7 +302,7 @@ extension DataIntegritySummary {
             case "finishedTime": _finishedTime = try reader.readMember(key, unknown: &unknownMembers)
             case "percentage": _percentage = try reader.readMember(key, unknown: &unknownMembers)
             case "startTime": _startTime = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _count else {
@@ -130,17 +342,16 @@ public struct DataSet: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryCombo: CategoryCombo?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
-    /// `compulsoryDataElementOperand`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementOperand`, owned.
-    public var compulsoryDataElementOperand: [DataElementOperand]?
+    /// `compulsoryDataElementOperands`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementOperand`, owned.
+    /// `/api/schemas` names it `compulsoryDataElementOperand`; the JSON member is `compulsoryDataElementOperands`.
+    public var compulsoryDataElementOperands: [DataElementOperand]?
     /// `compulsoryFieldsCompleteOnly`, 2.41–2.44; boolean, owned.
     public var compulsoryFieldsCompleteOnly: Bool?
     /// `created`, 2.41–2.44; date, owned.
@@ -153,8 +364,9 @@ public struct DataSet: MetadataModel {
     @Indirect public var dataEntryForm: DataEntryForm?
     /// `dataInputPeriods`, 2.41–2.44; collection of complex, owned.
     public var dataInputPeriods: [DataInputPeriod]?
-    /// `dataSetElement`, 2.41–2.44; collection of complex, owned.
-    public var dataSetElement: [DataSetElement]?
+    /// `dataSetElements`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `dataSetElement`; the JSON member is `dataSetElements`.
+    public var dataSetElements: [DataSetElement]?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
     /// `dimensionItem`, 2.41–2.44; text.
@@ -176,6 +388,9 @@ public struct DataSet: MetadataModel {
     public var expiryDays: Double?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `fieldCombinationRequired`, 2.41–2.44; boolean, owned.
     public var fieldCombinationRequired: Bool?
     /// `formName`, 2.41–2.44; text, owned.
@@ -186,10 +401,12 @@ public struct DataSet: MetadataModel {
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `indicator`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.Indicator`, owned.
-    public var indicator: [Indicator]?
-    /// `interpretation`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
-    public var interpretation: [Interpretation]?
+    /// `indicators`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.Indicator`, owned.
+    /// `/api/schemas` names it `indicator`; the JSON member is `indicators`.
+    public var indicators: [Indicator]?
+    /// `interpretations`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
+    /// `/api/schemas` names it `interpretation`; the JSON member is `interpretations`.
+    public var interpretations: [Interpretation]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -214,8 +431,9 @@ public struct DataSet: MetadataModel {
     public var openFuturePeriods: Int?
     /// `openPeriodsAfterCoEndDate`, 2.41–2.44; integer, owned.
     public var openPeriodsAfterCoEndDate: Int?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
     /// `periodType`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var periodType: String?
@@ -225,8 +443,9 @@ public struct DataSet: MetadataModel {
     public var renderAsTabs: Bool?
     /// `renderHorizontally`, 2.41–2.44; boolean, owned.
     public var renderHorizontally: Bool?
-    /// `section`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.Section`.
-    public var section: [Section]?
+    /// `sections`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.Section`.
+    /// `/api/schemas` names it `section`; the JSON member is `sections`.
+    public var sections: [Section]?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text, owned, unique.
@@ -238,8 +457,9 @@ public struct DataSet: MetadataModel {
     @Indirect public var style: ObjectStyle?
     /// `timelyDays`, 2.41–2.44; number, owned.
     public var timelyDays: Double?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `validCompleteOnly`, 2.41–2.44; boolean, owned.
@@ -263,18 +483,17 @@ extension DataSet {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryCombo": self.categoryCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "compulsoryDataElementOperand": self.compulsoryDataElementOperand = try reader.readMember(key, unknown: &unknownMembers)
+            case "compulsoryDataElementOperands": self.compulsoryDataElementOperands = try reader.readMember(key, unknown: &unknownMembers)
             case "compulsoryFieldsCompleteOnly": self.compulsoryFieldsCompleteOnly = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "dataElementDecoration": self.dataElementDecoration = try reader.readMember(key, unknown: &unknownMembers)
             case "dataEntryForm": self.dataEntryForm = try reader.readMember(key, unknown: &unknownMembers)
             case "dataInputPeriods": self.dataInputPeriods = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataSetElement": self.dataSetElement = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataSetElements": self.dataSetElements = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "dimensionItem": self.dimensionItem = try reader.readMember(key, unknown: &unknownMembers)
             case "dimensionItemType": self.dimensionItemType = try reader.readMember(key, unknown: &unknownMembers)
@@ -285,13 +504,14 @@ extension DataSet {
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "expiryDays": self.expiryDays = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "fieldCombinationRequired": self.fieldCombinationRequired = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "formType": self.formType = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "indicator": self.indicator = try reader.readMember(key, unknown: &unknownMembers)
-            case "interpretation": self.interpretation = try reader.readMember(key, unknown: &unknownMembers)
+            case "indicators": self.indicators = try reader.readMember(key, unknown: &unknownMembers)
+            case "interpretations": self.interpretations = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
@@ -303,23 +523,23 @@ extension DataSet {
             case "notifyCompletingUser": self.notifyCompletingUser = try reader.readMember(key, unknown: &unknownMembers)
             case "openFuturePeriods": self.openFuturePeriods = try reader.readMember(key, unknown: &unknownMembers)
             case "openPeriodsAfterCoEndDate": self.openPeriodsAfterCoEndDate = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "periodType": self.periodType = try reader.readMember(key, unknown: &unknownMembers)
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "renderAsTabs": self.renderAsTabs = try reader.readMember(key, unknown: &unknownMembers)
             case "renderHorizontally": self.renderHorizontally = try reader.readMember(key, unknown: &unknownMembers)
-            case "section": self.section = try reader.readMember(key, unknown: &unknownMembers)
+            case "sections": self.sections = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "skipOffline": self.skipOffline = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
             case "timelyDays": self.timelyDays = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "validCompleteOnly": self.validCompleteOnly = try reader.readMember(key, unknown: &unknownMembers)
             case "version": self.version = try reader.readMember(key, unknown: &unknownMembers)
             case "workflow": self.workflow = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -328,18 +548,17 @@ extension DataSet {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryCombo", self.categoryCombo)
         writer.member("code", self.code)
-        writer.member("compulsoryDataElementOperand", self.compulsoryDataElementOperand)
+        writer.member("compulsoryDataElementOperands", self.compulsoryDataElementOperands)
         writer.member("compulsoryFieldsCompleteOnly", self.compulsoryFieldsCompleteOnly)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("dataElementDecoration", self.dataElementDecoration)
         writer.member("dataEntryForm", self.dataEntryForm)
         writer.member("dataInputPeriods", self.dataInputPeriods)
-        writer.member("dataSetElement", self.dataSetElement)
+        writer.member("dataSetElements", self.dataSetElements)
         writer.member("description", self.description_)
         writer.member("dimensionItem", self.dimensionItem)
         writer.member("dimensionItemType", self.dimensionItemType)
@@ -350,13 +569,14 @@ extension DataSet {
         writer.member("displayShortName", self.displayShortName)
         writer.member("expiryDays", self.expiryDays)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("fieldCombinationRequired", self.fieldCombinationRequired)
         writer.member("formName", self.formName)
         writer.member("formType", self.formType)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("indicator", self.indicator)
-        writer.member("interpretation", self.interpretation)
+        writer.member("indicators", self.indicators)
+        writer.member("interpretations", self.interpretations)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("legendSet", self.legendSet)
@@ -368,18 +588,18 @@ extension DataSet {
         writer.member("notifyCompletingUser", self.notifyCompletingUser)
         writer.member("openFuturePeriods", self.openFuturePeriods)
         writer.member("openPeriodsAfterCoEndDate", self.openPeriodsAfterCoEndDate)
-        writer.member("organisationUnit", self.organisationUnit)
+        writer.member("organisationUnits", self.organisationUnits)
         writer.member("periodType", self.periodType)
         writer.member("queryMods", self.queryMods)
         writer.member("renderAsTabs", self.renderAsTabs)
         writer.member("renderHorizontally", self.renderHorizontally)
-        writer.member("section", self.section)
+        writer.member("sections", self.sections)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("skipOffline", self.skipOffline)
         writer.member("style", self.style)
         writer.member("timelyDays", self.timelyDays)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("validCompleteOnly", self.validCompleteOnly)
         writer.member("version", self.version)
@@ -420,7 +640,7 @@ extension DataSetElement {
             case "categoryCombo": self.categoryCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "dataElement": self.dataElement = try reader.readMember(key, unknown: &unknownMembers)
             case "dataSet": self.dataSet = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -447,9 +667,7 @@ extension DataSetElement {
 public struct DataSetNotificationTemplate: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -457,10 +675,11 @@ public struct DataSetNotificationTemplate: MetadataModel {
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var createdBy: User?
-    /// `dataSet`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.DataSet`, owned.
-    public var dataSet: [DataSet]?
     /// `dataSetNotificationTrigger`, 2.41–2.44; constant, owned.
     public var dataSetNotificationTrigger: DataSetNotificationTrigger?
+    /// `dataSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.DataSet`, owned.
+    /// `/api/schemas` names it `dataSet`; the JSON member is `dataSets`.
+    public var dataSets: [DataSet]?
     /// `deliveryChannels`, 2.41–2.44; collection of constant, owned.
     public var deliveryChannels: [DeliveryChannel]?
     /// `displayMessageTemplate`, 2.41–2.44; text.
@@ -471,6 +690,9 @@ public struct DataSetNotificationTemplate: MetadataModel {
     public var displaySubjectTemplate: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -501,8 +723,9 @@ public struct DataSetNotificationTemplate: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `subjectTemplate`, 2.41–2.44; text, owned.
     public var subjectTemplate: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -519,18 +742,18 @@ extension DataSetNotificationTemplate {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataSet": self.dataSet = try reader.readMember(key, unknown: &unknownMembers)
             case "dataSetNotificationTrigger": self.dataSetNotificationTrigger = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataSets": self.dataSets = try reader.readMember(key, unknown: &unknownMembers)
             case "deliveryChannels": self.deliveryChannels = try reader.readMember(key, unknown: &unknownMembers)
             case "displayMessageTemplate": self.displayMessageTemplate = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displaySubjectTemplate": self.displaySubjectTemplate = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -545,9 +768,9 @@ extension DataSetNotificationTemplate {
             case "sendStrategy": self.sendStrategy = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "subjectTemplate": self.subjectTemplate = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -555,18 +778,18 @@ extension DataSetNotificationTemplate {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
-        writer.member("dataSet", self.dataSet)
         writer.member("dataSetNotificationTrigger", self.dataSetNotificationTrigger)
+        writer.member("dataSets", self.dataSets)
         writer.member("deliveryChannels", self.deliveryChannels)
         writer.member("displayMessageTemplate", self.displayMessageTemplate)
         writer.member("displayName", self.displayName)
         writer.member("displaySubjectTemplate", self.displaySubjectTemplate)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -581,7 +804,7 @@ extension DataSetNotificationTemplate {
         writer.member("sendStrategy", self.sendStrategy)
         writer.member("sharing", self.sharing)
         writer.member("subjectTemplate", self.subjectTemplate)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -643,7 +866,7 @@ extension DataValue {
             case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
             case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -728,7 +951,7 @@ extension DataValueSet {
             case "orgUnitIdScheme": self.orgUnitIdScheme = try reader.readMember(key, unknown: &unknownMembers)
             case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
             case "strategy": self.strategy = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -766,9 +989,7 @@ extension DataValueSet {
 public struct DatastoreEntry: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -780,6 +1001,9 @@ public struct DatastoreEntry: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -798,8 +1022,9 @@ public struct DatastoreEntry: MetadataModel {
     public var namespace: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `value`, 2.41–2.44; text.
@@ -818,13 +1043,13 @@ extension DatastoreEntry {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "key": self.key = try reader.readMember(key, unknown: &unknownMembers)
@@ -833,10 +1058,10 @@ extension DatastoreEntry {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "namespace": self.namespace = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -844,13 +1069,13 @@ extension DatastoreEntry {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("key", self.key)
@@ -859,7 +1084,7 @@ extension DatastoreEntry {
         writer.member("name", self.name)
         writer.member("namespace", self.namespace)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("value", self.value)
         writer.unknownMembers(unknownMembers)
@@ -917,7 +1142,7 @@ extension DateFilterPeriod {
             case "startBuffer": _startBuffer = try reader.readMember(key, unknown: &unknownMembers)
             case "startDate": _startDate = try reader.readMember(key, unknown: &unknownMembers)
             case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _endBuffer else {
@@ -996,6 +1221,9 @@ public struct Dhis2OAuth2Authorization: MetadataModel {
     public var displayName: String?
     /// `favorite`, 2.42, 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, 2.42, 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.42+; url.
     public var href: String?
     /// `id`, 2.42+; identifier, owned, unique.
@@ -1023,8 +1251,9 @@ public struct Dhis2OAuth2Authorization: MetadataModel {
     public var registeredClientId: String?
     /// `sharing`, 2.42+; complex.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.42+; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.42+; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.42+; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `userCodeExpiresAt`, 2.42+; date, owned.
@@ -1061,6 +1290,7 @@ extension Dhis2OAuth2Authorization {
             case "deviceCodeIssuedAt": self.deviceCodeIssuedAt = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -1073,11 +1303,11 @@ extension Dhis2OAuth2Authorization {
             case "refreshTokenIssuedAt": self.refreshTokenIssuedAt = try reader.readMember(key, unknown: &unknownMembers)
             case "registeredClientId": self.registeredClientId = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userCodeExpiresAt": self.userCodeExpiresAt = try reader.readMember(key, unknown: &unknownMembers)
             case "userCodeIssuedAt": self.userCodeIssuedAt = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1101,6 +1331,7 @@ extension Dhis2OAuth2Authorization {
         writer.member("deviceCodeIssuedAt", self.deviceCodeIssuedAt)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -1113,7 +1344,7 @@ extension Dhis2OAuth2Authorization {
         writer.member("refreshTokenIssuedAt", self.refreshTokenIssuedAt)
         writer.member("registeredClientId", self.registeredClientId)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("userCodeExpiresAt", self.userCodeExpiresAt)
         writer.member("userCodeIssuedAt", self.userCodeIssuedAt)
@@ -1148,6 +1379,9 @@ public struct Dhis2OAuth2AuthorizationConsent: MetadataModel {
     public var displayName: String?
     /// `favorite`, 2.42, 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, 2.42, 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.42+; url.
     public var href: String?
     /// `id`, 2.42+; identifier, owned, unique.
@@ -1167,8 +1401,9 @@ public struct Dhis2OAuth2AuthorizationConsent: MetadataModel {
     public var registeredClientId: String?
     /// `sharing`, 2.42+; complex.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.42+; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.42+; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.42+; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1192,6 +1427,7 @@ extension Dhis2OAuth2AuthorizationConsent {
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -1200,9 +1436,9 @@ extension Dhis2OAuth2AuthorizationConsent {
             case "principalName": self.principalName = try reader.readMember(key, unknown: &unknownMembers)
             case "registeredClientId": self.registeredClientId = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1217,6 +1453,7 @@ extension Dhis2OAuth2AuthorizationConsent {
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -1225,7 +1462,7 @@ extension Dhis2OAuth2AuthorizationConsent {
         writer.member("principalName", self.principalName)
         writer.member("registeredClientId", self.registeredClientId)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -1271,6 +1508,9 @@ public struct Dhis2OAuth2Client: MetadataModel {
     public var displayName: String?
     /// `favorite`, 2.42, 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, 2.42, 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.42+; url.
     public var href: String?
     /// `id`, 2.42+; identifier, owned, unique.
@@ -1292,8 +1532,9 @@ public struct Dhis2OAuth2Client: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `tokenSettings`, 2.42+; text, owned.
     public var tokenSettings: String?
-    /// `translation`, 2.42+; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.42+; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.42+; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1323,6 +1564,7 @@ extension Dhis2OAuth2Client {
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -1333,9 +1575,9 @@ extension Dhis2OAuth2Client {
             case "scopes": self.scopes = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "tokenSettings": self.tokenSettings = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1356,6 +1598,7 @@ extension Dhis2OAuth2Client {
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -1366,7 +1609,7 @@ extension Dhis2OAuth2Client {
         writer.member("scopes", self.scopes)
         writer.member("sharing", self.sharing)
         writer.member("tokenSettings", self.tokenSettings)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -1398,7 +1641,7 @@ extension DimensionItemKeywords {
             switch key {
             case "empty": self.empty = try reader.readMember(key, unknown: &unknownMembers)
             case "keywords": self.keywords = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1407,199 +1650,6 @@ extension DimensionItemKeywords {
         writer.beginObject()
         writer.member("empty", self.empty)
         writer.member("keywords", self.keywords)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - DimensionalItemObject
-
-/// The DHIS2 API shape `DimensionalItemObject` (used by other models), 2.42+.
-///
-/// Source: OpenAPI `#/components/schemas/DimensionalItemObject` (2.42+).
-public struct DimensionalItemObject: DHIS2Model {
-    /// `access`, 2.43+.
-    @Indirect public var access: Access?
-    /// `attributeValues`, 2.43+.
-    @Indirect public var attributeValues: AttributeValues?
-    /// `code`, 2.43+.
-    public var code: String?
-    /// `created`, 2.43+.
-    public var created: String?
-    /// `createdBy`, 2.43+.
-    @Indirect public var createdBy: User?
-    /// `id`, 2.42+.
-    public var id: String?
-    /// `lastUpdated`, 2.43+.
-    public var lastUpdated: String?
-    /// `lastUpdatedBy`, 2.43+.
-    @Indirect public var lastUpdatedBy: User?
-    /// `name`, 2.43+.
-    public var name: String?
-    /// `sharing`, 2.43+.
-    @Indirect public var sharing: Sharing?
-    /// `translations`, 2.43+.
-    public var translations: [Translation]?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension DimensionalItemObject {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("access", self.access)
-        writer.member("attributeValues", self.attributeValues)
-        writer.member("code", self.code)
-        writer.member("created", self.created)
-        writer.member("createdBy", self.createdBy)
-        writer.member("id", self.id)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("name", self.name)
-        writer.member("sharing", self.sharing)
-        writer.member("translations", self.translations)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - Document
-
-/// The DHIS2 metadata type `document` (`org.hisp.dhis.document.Document`), 2.41–2.44.
-///
-/// Collection path `/api/documents`, JSON key `documents`.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.document.Document` (2.41–2.44); OpenAPI `#/components/schemas/Document` (2.41–2.44).
-public struct Document: MetadataModel {
-    /// `access`, 2.41–2.44; complex.
-    @Indirect public var access: Access?
-    /// `attachment`, 2.41–2.44; boolean, owned.
-    public var attachment: Bool?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    public var attributeValues: [AttributeValue]?
-    /// `code`, 2.41–2.44; identifier, owned, unique.
-    public var code: String?
-    /// `contentType`, 2.41–2.44; text, owned.
-    public var contentType: String?
-    /// `created`, 2.41–2.44; date, owned.
-    public var created: String?
-    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var createdBy: User?
-    /// `displayName`, 2.41–2.44; text.
-    public var displayName: String?
-    /// `external`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var external: Bool?
-    /// `favorite`, until 2.43; boolean.
-    public var favorite: Bool?
-    /// `href`, 2.41–2.44; url.
-    public var href: String?
-    /// `id`, 2.41–2.44; identifier, owned, unique.
-    public var id: String?
-    /// `lastUpdated`, 2.41–2.44; date, owned.
-    public var lastUpdated: String?
-    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var lastUpdatedBy: User?
-    /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var name: String?
-    /// `sharing`, 2.41–2.44; complex, owned.
-    @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `url`, 2.41–2.44; text, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var url: String?
-    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
-    @Indirect public var user: User?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension Document {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attachment": self.attachment = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "contentType": self.contentType = try reader.readMember(key, unknown: &unknownMembers)
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "external": self.external = try reader.readMember(key, unknown: &unknownMembers)
-            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
-            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
-            case "url": self.url = try reader.readMember(key, unknown: &unknownMembers)
-            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("access", self.access)
-        writer.member("attachment", self.attachment)
-        writer.member("attributeValue", self.attributeValue)
-        writer.member("attributeValues", self.attributeValues)
-        writer.member("code", self.code)
-        writer.member("contentType", self.contentType)
-        writer.member("created", self.created)
-        writer.member("createdBy", self.createdBy)
-        writer.member("displayName", self.displayName)
-        writer.member("external", self.external)
-        writer.member("favorite", self.favorite)
-        writer.member("href", self.href)
-        writer.member("id", self.id)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("name", self.name)
-        writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
-        writer.member("url", self.url)
-        writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

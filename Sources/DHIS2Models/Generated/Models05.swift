@@ -2,6 +2,276 @@
 // Do not edit: change the generator (Sources/DHIS2Codegen) and regenerate.
 import DHIS2Core
 
+// MARK: - DimensionalItemObject
+
+/// The DHIS2 API shape `DimensionalItemObject` (used by other models), 2.42+.
+///
+/// Source: OpenAPI `#/components/schemas/DimensionalItemObject` (2.42+).
+public struct DimensionalItemObject: DHIS2Model {
+    /// `access`, 2.43+.
+    @Indirect public var access: Access?
+    /// `attributeValues`, 2.43+.
+    @Indirect public var attributeValues: AttributeValues?
+    /// `code`, 2.43+.
+    public var code: String?
+    /// `created`, 2.43+.
+    public var created: String?
+    /// `createdBy`, 2.43+.
+    @Indirect public var createdBy: User?
+    /// `id`, 2.42+.
+    public var id: String?
+    /// `lastUpdated`, 2.43+.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.43+.
+    @Indirect public var lastUpdatedBy: User?
+    /// `name`, 2.43+.
+    public var name: String?
+    /// `sharing`, 2.43+.
+    @Indirect public var sharing: Sharing?
+    /// `translations`, 2.43+.
+    public var translations: [Translation]?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension DimensionalItemObject {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("name", self.name)
+        writer.member("sharing", self.sharing)
+        writer.member("translations", self.translations)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - DimensionalObject
+
+/// The DHIS2 API shape `DimensionalObject` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/DimensionalObject` (2.41–2.44).
+public struct DimensionalObject: DHIS2Model {
+    /// `access`, 2.43+.
+    @Indirect public var access: Access?
+    /// `attributeValues`, 2.43+.
+    @Indirect public var attributeValues: AttributeValues?
+    /// `code`, 2.43+.
+    public var code: String?
+    /// `created`, 2.43+.
+    public var created: String?
+    /// `createdBy`, 2.43+.
+    @Indirect public var createdBy: User?
+    /// `id`, 2.41–2.44.
+    public var id: String?
+    /// `lastUpdated`, 2.43+.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.43+.
+    @Indirect public var lastUpdatedBy: User?
+    /// `name`, 2.43+.
+    public var name: String?
+    /// `sharing`, 2.43+.
+    @Indirect public var sharing: Sharing?
+    /// `translations`, 2.43+.
+    public var translations: [Translation]?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension DimensionalObject {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("name", self.name)
+        writer.member("sharing", self.sharing)
+        writer.member("translations", self.translations)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - Document
+
+/// The DHIS2 metadata type `document` (`org.hisp.dhis.document.Document`), 2.41–2.44.
+///
+/// Collection path `/api/documents`, JSON key `documents`.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.document.Document` (2.41–2.44); OpenAPI `#/components/schemas/Document` (2.41–2.44).
+public struct Document: MetadataModel {
+    /// `access`, 2.41–2.44; complex.
+    @Indirect public var access: Access?
+    /// `attachment`, 2.41–2.44; boolean, owned.
+    public var attachment: Bool?
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    public var attributeValues: [AttributeValue]?
+    /// `code`, 2.41–2.44; identifier, owned, unique.
+    public var code: String?
+    /// `contentType`, 2.41–2.44; text, owned.
+    public var contentType: String?
+    /// `created`, 2.41–2.44; date, owned.
+    public var created: String?
+    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var createdBy: User?
+    /// `displayName`, 2.41–2.44; text.
+    public var displayName: String?
+    /// `external`, 2.41–2.44; boolean, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var external: Bool?
+    /// `favorite`, until 2.43; boolean.
+    public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `href`, 2.41–2.44; url.
+    public var href: String?
+    /// `id`, 2.41–2.44; identifier, owned, unique.
+    public var id: String?
+    /// `lastUpdated`, 2.41–2.44; date, owned.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var lastUpdatedBy: User?
+    /// `name`, 2.41–2.44; text, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var name: String?
+    /// `sharing`, 2.41–2.44; complex, owned.
+    @Indirect public var sharing: Sharing?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
+    /// `url`, 2.41–2.44; text, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var url: String?
+    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension Document {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attachment": self.attachment = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "contentType": self.contentType = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "external": self.external = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            case "url": self.url = try reader.readMember(key, unknown: &unknownMembers)
+            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attachment", self.attachment)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("contentType", self.contentType)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("displayName", self.displayName)
+        writer.member("external", self.external)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("name", self.name)
+        writer.member("sharing", self.sharing)
+        writer.member("translations", self.translations)
+        writer.member("url", self.url)
+        writer.member("user", self.user)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - EmbeddedDashboard
 
 /// The DHIS2 API shape `EmbeddedDashboard` (used by other models), 2.42+.
@@ -39,7 +309,7 @@ extension EmbeddedDashboard {
             case "options": _options = try reader.readMember(key, unknown: &unknownMembers)
             case "provider": _provider = try reader.readMember(key, unknown: &unknownMembers)
             case "security": _security = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _provider else {
@@ -91,7 +361,7 @@ extension EmbeddedOptions {
             case "filters": self.filters = try reader.readMember(key, unknown: &unknownMembers)
             case "hideChartControls": self.hideChartControls = try reader.readMember(key, unknown: &unknownMembers)
             case "hideTab": self.hideTab = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -128,7 +398,7 @@ extension EmbeddedSecurity {
         while let key = try reader.nextKey() {
             switch key {
             case "restrictOrgUnitHierarchy": self.restrictOrgUnitHierarchy = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -151,8 +421,9 @@ extension EmbeddedSecurity {
 public struct Enrollment: MetadataModel {
     /// `access`, until 2.41; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
+    /// `attributeValues`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `attributeValue`; the JSON member is `attributeValues`.
+    public var attributeValues: [AttributeValue]?
     /// `code`, until 2.41; identifier.
     public var code: String?
     /// `completedBy`, until 2.41; text, owned.
@@ -174,10 +445,14 @@ public struct Enrollment: MetadataModel {
     /// `enrollmentDate`, until 2.41; date, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var enrollmentDate: String?
-    /// `event`, until 2.41; collection of reference to `org.hisp.dhis.program.Event`.
-    public var event: [Event]?
+    /// `events`, until 2.41; collection of reference to `org.hisp.dhis.program.Event`.
+    /// `/api/schemas` names it `event`; the JSON member is `events`.
+    public var events: [Event]?
     /// `favorite`, until 2.41; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.41; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `followup`, until 2.41; boolean, owned.
     public var followup: Bool?
     /// `geometry`, until 2.41; complex, owned.
@@ -194,8 +469,9 @@ public struct Enrollment: MetadataModel {
     @Indirect public var lastUpdatedBy: User?
     /// `lastUpdatedByUserInfo`, until 2.41; complex, owned.
     @Indirect public var lastUpdatedByUserInfo: UserInfoSnapshot?
-    /// `messageConversation`, until 2.41; collection of reference to `org.hisp.dhis.message.MessageConversation`.
-    public var messageConversation: [MessageConversation]?
+    /// `messageConversations`, until 2.41; collection of reference to `org.hisp.dhis.message.MessageConversation`.
+    /// `/api/schemas` names it `messageConversation`; the JSON member is `messageConversations`.
+    public var messageConversations: [MessageConversation]?
     /// `name`, until 2.41; text.
     public var name: String?
     /// `occurredDate`, until 2.41; date, owned.
@@ -205,20 +481,23 @@ public struct Enrollment: MetadataModel {
     /// `program`, until 2.41; reference to `org.hisp.dhis.program.Program`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
-    /// `relationshipItem`, until 2.41; collection of complex.
-    public var relationshipItem: [RelationshipItem]?
+    /// `relationshipItems`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `relationshipItem`; the JSON member is `relationshipItems`.
+    public var relationshipItems: [RelationshipItem]?
     /// `sharing`, until 2.41; complex.
     @Indirect public var sharing: Sharing?
     /// `status`, until 2.41; constant, owned.
     public var status: ProgramStatus?
     /// `storedBy`, until 2.41; text, owned.
     public var storedBy: String?
-    /// `trackedEntityComment`, until 2.41; collection of reference to `org.hisp.dhis.note.Note`, owned.
-    public var trackedEntityComment: [ObjectReference]?
+    /// `trackedEntityComments`, until 2.41; collection of reference to `org.hisp.dhis.note.Note`, owned.
+    /// `/api/schemas` names it `trackedEntityComment`; the JSON member is `trackedEntityComments`.
+    public var trackedEntityComments: [JSONValue]?
     /// `trackedEntityInstance`, until 2.41; reference to `org.hisp.dhis.trackedentity.TrackedEntity`, owned.
     @Indirect public var trackedEntityInstance: TrackedEntity?
-    /// `translation`, until 2.41; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, until 2.41; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -235,7 +514,7 @@ extension Enrollment {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "completedBy": self.completedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "completedDate": self.completedDate = try reader.readMember(key, unknown: &unknownMembers)
@@ -246,8 +525,9 @@ extension Enrollment {
             case "deleted": self.deleted = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "enrollmentDate": self.enrollmentDate = try reader.readMember(key, unknown: &unknownMembers)
-            case "event": self.event = try reader.readMember(key, unknown: &unknownMembers)
+            case "events": self.events = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "followup": self.followup = try reader.readMember(key, unknown: &unknownMembers)
             case "geometry": self.geometry = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
@@ -256,20 +536,20 @@ extension Enrollment {
             case "lastUpdatedAtClient": self.lastUpdatedAtClient = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedByUserInfo": self.lastUpdatedByUserInfo = try reader.readMember(key, unknown: &unknownMembers)
-            case "messageConversation": self.messageConversation = try reader.readMember(key, unknown: &unknownMembers)
+            case "messageConversations": self.messageConversations = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "occurredDate": self.occurredDate = try reader.readMember(key, unknown: &unknownMembers)
             case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
-            case "relationshipItem": self.relationshipItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "relationshipItems": self.relationshipItems = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "status": self.status = try reader.readMember(key, unknown: &unknownMembers)
             case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "trackedEntityComment": self.trackedEntityComment = try reader.readMember(key, unknown: &unknownMembers)
+            case "trackedEntityComments": self.trackedEntityComments = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityInstance": self.trackedEntityInstance = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -277,7 +557,7 @@ extension Enrollment {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("completedBy", self.completedBy)
         writer.member("completedDate", self.completedDate)
@@ -288,8 +568,9 @@ extension Enrollment {
         writer.member("deleted", self.deleted)
         writer.member("displayName", self.displayName)
         writer.member("enrollmentDate", self.enrollmentDate)
-        writer.member("event", self.event)
+        writer.member("events", self.events)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("followup", self.followup)
         writer.member("geometry", self.geometry)
         writer.member("href", self.href)
@@ -298,18 +579,18 @@ extension Enrollment {
         writer.member("lastUpdatedAtClient", self.lastUpdatedAtClient)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("lastUpdatedByUserInfo", self.lastUpdatedByUserInfo)
-        writer.member("messageConversation", self.messageConversation)
+        writer.member("messageConversations", self.messageConversations)
         writer.member("name", self.name)
         writer.member("occurredDate", self.occurredDate)
         writer.member("organisationUnit", self.organisationUnit)
         writer.member("program", self.program)
-        writer.member("relationshipItem", self.relationshipItem)
+        writer.member("relationshipItems", self.relationshipItems)
         writer.member("sharing", self.sharing)
         writer.member("status", self.status)
         writer.member("storedBy", self.storedBy)
-        writer.member("trackedEntityComment", self.trackedEntityComment)
+        writer.member("trackedEntityComments", self.trackedEntityComments)
         writer.member("trackedEntityInstance", self.trackedEntityInstance)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -412,7 +693,7 @@ extension EntityQueryCriteria {
             case "programStage": _programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityInstances": _trackedEntityInstances = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityType": _trackedEntityType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _assignedUserMode else {
@@ -482,8 +763,9 @@ public struct Event: MetadataModel {
     @Indirect public var assignedUser: User?
     /// `attributeOptionCombo`, until 2.41; reference to `org.hisp.dhis.category.CategoryOptionCombo`, owned.
     @Indirect public var attributeOptionCombo: CategoryOptionCombo?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
+    /// `attributeValues`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `attributeValue`; the JSON member is `attributeValues`.
+    public var attributeValues: [AttributeValue]?
     /// `code`, until 2.41; identifier, owned, unique.
     public var code: String?
     /// `completed`, until 2.41; boolean.
@@ -515,6 +797,9 @@ public struct Event: MetadataModel {
     public var eventDate: String?
     /// `favorite`, until 2.41; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.41; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `geometry`, until 2.41; complex, owned.
     public var geometry: JSONValue?
     /// `href`, until 2.41; url.
@@ -540,8 +825,9 @@ public struct Event: MetadataModel {
     /// `programStage`, until 2.41; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var programStage: ProgramStage?
-    /// `relationshipItem`, until 2.41; collection of complex.
-    public var relationshipItem: [RelationshipItem]?
+    /// `relationshipItems`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `relationshipItem`; the JSON member is `relationshipItems`.
+    public var relationshipItems: [RelationshipItem]?
     /// `scheduledDate`, until 2.41; date, owned.
     public var scheduledDate: String?
     /// `sharing`, until 2.41; complex.
@@ -551,8 +837,9 @@ public struct Event: MetadataModel {
     public var status: EventStatus?
     /// `storedBy`, until 2.41; text, owned.
     public var storedBy: String?
-    /// `translation`, until 2.41; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, until 2.41; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -571,7 +858,7 @@ extension Event {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "assignedUser": self.assignedUser = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeOptionCombo": self.attributeOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "completed": self.completed = try reader.readMember(key, unknown: &unknownMembers)
             case "completedBy": self.completedBy = try reader.readMember(key, unknown: &unknownMembers)
@@ -587,6 +874,7 @@ extension Event {
             case "eventDataValues": self.eventDataValues = try reader.readMember(key, unknown: &unknownMembers)
             case "eventDate": self.eventDate = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "geometry": self.geometry = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -599,14 +887,14 @@ extension Event {
             case "notes": self.notes = try reader.readMember(key, unknown: &unknownMembers)
             case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
-            case "relationshipItem": self.relationshipItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "relationshipItems": self.relationshipItems = try reader.readMember(key, unknown: &unknownMembers)
             case "scheduledDate": self.scheduledDate = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "status": self.status = try reader.readMember(key, unknown: &unknownMembers)
             case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -616,7 +904,7 @@ extension Event {
         writer.member("access", self.access)
         writer.member("assignedUser", self.assignedUser)
         writer.member("attributeOptionCombo", self.attributeOptionCombo)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("completed", self.completed)
         writer.member("completedBy", self.completedBy)
@@ -632,6 +920,7 @@ extension Event {
         writer.member("eventDataValues", self.eventDataValues)
         writer.member("eventDate", self.eventDate)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("geometry", self.geometry)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -644,12 +933,12 @@ extension Event {
         writer.member("notes", self.notes)
         writer.member("organisationUnit", self.organisationUnit)
         writer.member("programStage", self.programStage)
-        writer.member("relationshipItem", self.relationshipItem)
+        writer.member("relationshipItems", self.relationshipItems)
         writer.member("scheduledDate", self.scheduledDate)
         writer.member("sharing", self.sharing)
         writer.member("status", self.status)
         writer.member("storedBy", self.storedBy)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -670,22 +959,24 @@ public struct EventChart: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant, owned.
     public var aggregationType: AggregationType?
-    /// `attributeDimension`, 2.41–2.44; collection of complex, owned.
-    public var attributeDimension: JSONValue?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
+    /// `attributeDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `attributeDimension`; the JSON member is `attributeDimensions`.
+    public var attributeDimensions: JSONValue?
     /// `attributeValueDimension`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
     @Indirect public var attributeValueDimension: TrackedEntityAttribute?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `baseLineLabel`, 2.41–2.44; text, owned.
     public var baseLineLabel: String?
     /// `baseLineValue`, 2.41–2.44; number, owned.
     public var baseLineValue: Double?
-    /// `categoryDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryDimension: [CategoryDimension]?
-    /// `categoryOptionGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryOptionGroupSetDimension: [CategoryOptionGroupSetDimension]?
+    /// `categoryDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryDimension`; the JSON member is `categoryDimensions`.
+    public var categoryDimensions: [CategoryDimension]?
+    /// `categoryOptionGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryOptionGroupSetDimension`; the JSON member is `categoryOptionGroupSetDimensions`.
+    public var categoryOptionGroupSetDimensions: [CategoryOptionGroupSetDimension]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `colSubTotals`, 2.41–2.44; boolean, owned.
@@ -694,10 +985,12 @@ public struct EventChart: MetadataModel {
     public var colTotals: Bool?
     /// `collapseDataDimensions`, 2.41–2.44; boolean, owned.
     public var collapseDataDimensions: Bool?
-    /// `column`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var column: [ObjectReference]?
-    /// `columnDimension`, 2.41–2.44; collection of text, owned.
-    public var columnDimension: [String]?
+    /// `columnDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `columnDimension`; the JSON member is `columnDimensions`.
+    public var columnDimensions: [String]?
+    /// `columns`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// `/api/schemas` names it `column`; the JSON member is `columns`.
+    public var columns: [ObjectReference]?
     /// `completedOnly`, 2.41–2.44; boolean, owned.
     public var completedOnly: Bool?
     /// `created`, 2.41–2.44; date, owned.
@@ -706,12 +999,15 @@ public struct EventChart: MetadataModel {
     @Indirect public var createdBy: User?
     /// `cumulativeValues`, 2.41–2.44; boolean, owned.
     public var cumulativeValues: Bool?
-    /// `dataDimensionItem`, 2.41–2.44; collection of complex.
-    public var dataDimensionItem: JSONValue?
-    /// `dataElementDimension`, 2.41–2.44; collection of complex, owned.
-    public var dataElementDimension: [TrackedEntityDataElementDimension]?
-    /// `dataElementGroupSetDimension`, 2.41–2.44; collection of complex.
-    public var dataElementGroupSetDimension: [DataElementGroupSetDimension]?
+    /// `dataDimensionItems`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `dataDimensionItem`; the JSON member is `dataDimensionItems`.
+    public var dataDimensionItems: JSONValue?
+    /// `dataElementDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `dataElementDimension`; the JSON member is `dataElementDimensions`.
+    public var dataElementDimensions: [TrackedEntityDataElementDimension]?
+    /// `dataElementGroupSetDimensions`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `dataElementGroupSetDimension`; the JSON member is `dataElementGroupSetDimensions`.
+    public var dataElementGroupSetDimensions: [DataElementGroupSetDimension]?
     /// `dataElementValueDimension`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
     @Indirect public var dataElementValueDimension: DataElement?
     /// `description`, 2.41–2.44; text, owned.
@@ -746,12 +1042,14 @@ public struct EventChart: MetadataModel {
     public var eventStatus: EventStatus?
     /// `favorite`, 2.41–2.44; boolean.
     public var favorite: Bool?
-    /// `favorites`, 2.44+; collection of text, owned.
+    /// `favorites`, 2.41–2.44; collection of text, owned.
     public var favorites: [String]?
-    /// `filter`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var filter: [ObjectReference]?
-    /// `filterDimension`, 2.41–2.44; collection of text, owned.
-    public var filterDimension: [String]?
+    /// `filterDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `filterDimension`; the JSON member is `filterDimensions`.
+    public var filterDimensions: [String]?
+    /// `filters`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// `/api/schemas` names it `filter`; the JSON member is `filters`.
+    public var filters: [ObjectReference]?
     /// `fixColumnHeaders`, 2.43+; boolean, owned.
     public var fixColumnHeaders: Bool?
     /// `fixRowHeaders`, 2.43+; boolean, owned.
@@ -776,10 +1074,12 @@ public struct EventChart: MetadataModel {
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `interpretation`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
-    public var interpretation: [Interpretation]?
-    /// `itemOrganisationUnitGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
-    public var itemOrganisationUnitGroup: [OrganisationUnitGroup]?
+    /// `interpretations`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
+    /// `/api/schemas` names it `interpretation`; the JSON member is `interpretations`.
+    public var interpretations: [Interpretation]?
+    /// `itemOrganisationUnitGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
+    /// `/api/schemas` names it `itemOrganisationUnitGroup`; the JSON member is `itemOrganisationUnitGroups`.
+    public var itemOrganisationUnitGroups: [OrganisationUnitGroup]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -801,25 +1101,30 @@ public struct EventChart: MetadataModel {
     public var noSpaceBetweenColumns: Bool?
     /// `orgUnitField`, 2.41–2.44; text, owned.
     public var orgUnitField: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
-    /// `organisationUnitGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var organisationUnitGroupSetDimension: [OrganisationUnitGroupSetDimension]?
-    /// `organisationUnitLevel`, 2.41–2.44; collection of integer, owned.
-    public var organisationUnitLevel: [Int]?
+    /// `organisationUnitGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `organisationUnitGroupSetDimension`; the JSON member is `organisationUnitGroupSetDimensions`.
+    public var organisationUnitGroupSetDimensions: [OrganisationUnitGroupSetDimension]?
+    /// `organisationUnitLevels`, 2.41–2.44; collection of integer, owned.
+    /// `/api/schemas` names it `organisationUnitLevel`; the JSON member is `organisationUnitLevels`.
+    public var organisationUnitLevels: [Int]?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
     /// `outputType`, 2.41–2.44; constant, owned.
     public var outputType: EventOutputType?
     /// `parentGraphMap`, 2.41–2.44; complex.
     public var parentGraphMap: JSONValue?
     /// `percentStackedValues`, 2.41–2.44; boolean, owned.
     public var percentStackedValues: Bool?
-    /// `period`, 2.41–2.44; collection of complex, owned.
+    /// `periods`, 2.41–2.44; collection of complex, owned.
     /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[ObjectReference]`); `JSONValue` decodes all of them.
-    public var period: JSONValue?
+    /// `/api/schemas` names it `period`; the JSON member is `periods`.
+    public var periods: JSONValue?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
     @Indirect public var program: Program?
-    /// `programIndicatorDimension`, 2.41–2.44; collection of complex, owned.
-    public var programIndicatorDimension: [TrackedEntityProgramIndicatorDimension]?
+    /// `programIndicatorDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `programIndicatorDimension`; the JSON member is `programIndicatorDimensions`.
+    public var programIndicatorDimensions: [TrackedEntityProgramIndicatorDimension]?
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `programStatus`, 2.41–2.44; constant, owned.
@@ -841,14 +1146,16 @@ public struct EventChart: MetadataModel {
     public var regressionType: RegressionType?
     /// `relativePeriods`, 2.41–2.44; complex.
     public var relativePeriods: JSONValue?
-    /// `row`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var row: [ObjectReference]?
-    /// `rowDimension`, 2.41–2.44; collection of text, owned.
-    public var rowDimension: [String]?
+    /// `rowDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `rowDimension`; the JSON member is `rowDimensions`.
+    public var rowDimensions: [String]?
     /// `rowSubTotals`, 2.41–2.44; boolean, owned.
     public var rowSubTotals: Bool?
     /// `rowTotals`, 2.41–2.44; boolean, owned.
     public var rowTotals: Bool?
+    /// `rows`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// `/api/schemas` names it `row`; the JSON member is `rows`.
+    public var rows: [ObjectReference]?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
@@ -867,8 +1174,9 @@ public struct EventChart: MetadataModel {
     public var startDate: String?
     /// `subscribed`, 2.41–2.44; boolean.
     public var subscribed: Bool?
-    /// `subscriber`, 2.41–2.44; collection of text, owned.
-    public var subscriber: [String]?
+    /// `subscribers`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `subscriber`; the JSON member is `subscribers`.
+    public var subscribers: [String]?
     /// `subtitle`, 2.41–2.44; text, owned.
     public var subtitle: String?
     /// `targetLineLabel`, 2.41–2.44; text, owned.
@@ -881,8 +1189,9 @@ public struct EventChart: MetadataModel {
     public var title: String?
     /// `topLimit`, 2.41–2.44; integer, owned.
     public var topLimit: Int?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `type`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: EventVisualizationType?
@@ -898,8 +1207,9 @@ public struct EventChart: MetadataModel {
     public var userOrganisationUnitGrandChildren: Bool?
     /// `value`, 2.41–2.44; reference to `org.hisp.dhis.common.DimensionalItemObject`.
     @Indirect public var value: ObjectReference?
-    /// `yearlySerie`, 2.41–2.44; collection of text.
-    public var yearlySerie: [String]?
+    /// `yearlySeries`, 2.41–2.44; collection of text.
+    /// `/api/schemas` names it `yearlySerie`; the JSON member is `yearlySeries`.
+    public var yearlySeries: [String]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -915,27 +1225,26 @@ extension EventChart {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeDimension": self.attributeDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeDimensions": self.attributeDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValueDimension": self.attributeValueDimension = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "baseLineLabel": self.baseLineLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "baseLineValue": self.baseLineValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryDimension": self.categoryDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOptionGroupSetDimension": self.categoryOptionGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryDimensions": self.categoryDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptionGroupSetDimensions": self.categoryOptionGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "colSubTotals": self.colSubTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "colTotals": self.colTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "collapseDataDimensions": self.collapseDataDimensions = try reader.readMember(key, unknown: &unknownMembers)
-            case "column": self.column = try reader.readMember(key, unknown: &unknownMembers)
-            case "columnDimension": self.columnDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "columnDimensions": self.columnDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "columns": self.columns = try reader.readMember(key, unknown: &unknownMembers)
             case "completedOnly": self.completedOnly = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "cumulativeValues": self.cumulativeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataDimensionItem": self.dataDimensionItem = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementDimension": self.dataElementDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementGroupSetDimension": self.dataElementGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataDimensionItems": self.dataDimensionItems = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementDimensions": self.dataElementDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementGroupSetDimensions": self.dataElementGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "dataElementValueDimension": self.dataElementValueDimension = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "digitGroupSeparator": self.digitGroupSeparator = try reader.readMember(key, unknown: &unknownMembers)
@@ -954,8 +1263,8 @@ extension EventChart {
             case "eventStatus": self.eventStatus = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
             case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
-            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
-            case "filterDimension": self.filterDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "filterDimensions": self.filterDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "filters": self.filters = try reader.readMember(key, unknown: &unknownMembers)
             case "fixColumnHeaders": self.fixColumnHeaders = try reader.readMember(key, unknown: &unknownMembers)
             case "fixRowHeaders": self.fixRowHeaders = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
@@ -968,8 +1277,8 @@ extension EventChart {
             case "hideTitle": self.hideTitle = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "interpretation": self.interpretation = try reader.readMember(key, unknown: &unknownMembers)
-            case "itemOrganisationUnitGroup": self.itemOrganisationUnitGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "interpretations": self.interpretations = try reader.readMember(key, unknown: &unknownMembers)
+            case "itemOrganisationUnitGroups": self.itemOrganisationUnitGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "legacy": self.legacy = try reader.readMember(key, unknown: &unknownMembers)
@@ -980,15 +1289,15 @@ extension EventChart {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "noSpaceBetweenColumns": self.noSpaceBetweenColumns = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnitField": self.orgUnitField = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitGroupSetDimension": self.organisationUnitGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitLevel": self.organisationUnitLevel = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitGroupSetDimensions": self.organisationUnitGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitLevels": self.organisationUnitLevels = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "outputType": self.outputType = try reader.readMember(key, unknown: &unknownMembers)
             case "parentGraphMap": self.parentGraphMap = try reader.readMember(key, unknown: &unknownMembers)
             case "percentStackedValues": self.percentStackedValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
+            case "periods": self.periods = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
-            case "programIndicatorDimension": self.programIndicatorDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "programIndicatorDimensions": self.programIndicatorDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "programStatus": self.programStatus = try reader.readMember(key, unknown: &unknownMembers)
             case "rangeAxisDecimals": self.rangeAxisDecimals = try reader.readMember(key, unknown: &unknownMembers)
@@ -999,10 +1308,10 @@ extension EventChart {
             case "rawPeriods": self.rawPeriods = try reader.readMember(key, unknown: &unknownMembers)
             case "regressionType": self.regressionType = try reader.readMember(key, unknown: &unknownMembers)
             case "relativePeriods": self.relativePeriods = try reader.readMember(key, unknown: &unknownMembers)
-            case "row": self.row = try reader.readMember(key, unknown: &unknownMembers)
-            case "rowDimension": self.rowDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "rowDimensions": self.rowDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "rowSubTotals": self.rowSubTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "rowTotals": self.rowTotals = try reader.readMember(key, unknown: &unknownMembers)
+            case "rows": self.rows = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "showData": self.showData = try reader.readMember(key, unknown: &unknownMembers)
@@ -1012,14 +1321,14 @@ extension EventChart {
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
             case "startDate": self.startDate = try reader.readMember(key, unknown: &unknownMembers)
             case "subscribed": self.subscribed = try reader.readMember(key, unknown: &unknownMembers)
-            case "subscriber": self.subscriber = try reader.readMember(key, unknown: &unknownMembers)
+            case "subscribers": self.subscribers = try reader.readMember(key, unknown: &unknownMembers)
             case "subtitle": self.subtitle = try reader.readMember(key, unknown: &unknownMembers)
             case "targetLineLabel": self.targetLineLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "targetLineValue": self.targetLineValue = try reader.readMember(key, unknown: &unknownMembers)
             case "timeField": self.timeField = try reader.readMember(key, unknown: &unknownMembers)
             case "title": self.title = try reader.readMember(key, unknown: &unknownMembers)
             case "topLimit": self.topLimit = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrgUnitType": self.userOrgUnitType = try reader.readMember(key, unknown: &unknownMembers)
@@ -1027,8 +1336,8 @@ extension EventChart {
             case "userOrganisationUnitChildren": self.userOrganisationUnitChildren = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrganisationUnitGrandChildren": self.userOrganisationUnitGrandChildren = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            case "yearlySerie": self.yearlySerie = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "yearlySeries": self.yearlySeries = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1037,27 +1346,26 @@ extension EventChart {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeDimension", self.attributeDimension)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeDimensions", self.attributeDimensions)
         writer.member("attributeValueDimension", self.attributeValueDimension)
         writer.member("attributeValues", self.attributeValues)
         writer.member("baseLineLabel", self.baseLineLabel)
         writer.member("baseLineValue", self.baseLineValue)
-        writer.member("categoryDimension", self.categoryDimension)
-        writer.member("categoryOptionGroupSetDimension", self.categoryOptionGroupSetDimension)
+        writer.member("categoryDimensions", self.categoryDimensions)
+        writer.member("categoryOptionGroupSetDimensions", self.categoryOptionGroupSetDimensions)
         writer.member("code", self.code)
         writer.member("colSubTotals", self.colSubTotals)
         writer.member("colTotals", self.colTotals)
         writer.member("collapseDataDimensions", self.collapseDataDimensions)
-        writer.member("column", self.column)
-        writer.member("columnDimension", self.columnDimension)
+        writer.member("columnDimensions", self.columnDimensions)
+        writer.member("columns", self.columns)
         writer.member("completedOnly", self.completedOnly)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("cumulativeValues", self.cumulativeValues)
-        writer.member("dataDimensionItem", self.dataDimensionItem)
-        writer.member("dataElementDimension", self.dataElementDimension)
-        writer.member("dataElementGroupSetDimension", self.dataElementGroupSetDimension)
+        writer.member("dataDimensionItems", self.dataDimensionItems)
+        writer.member("dataElementDimensions", self.dataElementDimensions)
+        writer.member("dataElementGroupSetDimensions", self.dataElementGroupSetDimensions)
         writer.member("dataElementValueDimension", self.dataElementValueDimension)
         writer.member("description", self.description_)
         writer.member("digitGroupSeparator", self.digitGroupSeparator)
@@ -1076,8 +1384,8 @@ extension EventChart {
         writer.member("eventStatus", self.eventStatus)
         writer.member("favorite", self.favorite)
         writer.member("favorites", self.favorites)
-        writer.member("filter", self.filter)
-        writer.member("filterDimension", self.filterDimension)
+        writer.member("filterDimensions", self.filterDimensions)
+        writer.member("filters", self.filters)
         writer.member("fixColumnHeaders", self.fixColumnHeaders)
         writer.member("fixRowHeaders", self.fixRowHeaders)
         writer.member("formName", self.formName)
@@ -1090,8 +1398,8 @@ extension EventChart {
         writer.member("hideTitle", self.hideTitle)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("interpretation", self.interpretation)
-        writer.member("itemOrganisationUnitGroup", self.itemOrganisationUnitGroup)
+        writer.member("interpretations", self.interpretations)
+        writer.member("itemOrganisationUnitGroups", self.itemOrganisationUnitGroups)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("legacy", self.legacy)
@@ -1102,15 +1410,15 @@ extension EventChart {
         writer.member("name", self.name)
         writer.member("noSpaceBetweenColumns", self.noSpaceBetweenColumns)
         writer.member("orgUnitField", self.orgUnitField)
-        writer.member("organisationUnit", self.organisationUnit)
-        writer.member("organisationUnitGroupSetDimension", self.organisationUnitGroupSetDimension)
-        writer.member("organisationUnitLevel", self.organisationUnitLevel)
+        writer.member("organisationUnitGroupSetDimensions", self.organisationUnitGroupSetDimensions)
+        writer.member("organisationUnitLevels", self.organisationUnitLevels)
+        writer.member("organisationUnits", self.organisationUnits)
         writer.member("outputType", self.outputType)
         writer.member("parentGraphMap", self.parentGraphMap)
         writer.member("percentStackedValues", self.percentStackedValues)
-        writer.member("period", self.period)
+        writer.member("periods", self.periods)
         writer.member("program", self.program)
-        writer.member("programIndicatorDimension", self.programIndicatorDimension)
+        writer.member("programIndicatorDimensions", self.programIndicatorDimensions)
         writer.member("programStage", self.programStage)
         writer.member("programStatus", self.programStatus)
         writer.member("rangeAxisDecimals", self.rangeAxisDecimals)
@@ -1121,10 +1429,10 @@ extension EventChart {
         writer.member("rawPeriods", self.rawPeriods)
         writer.member("regressionType", self.regressionType)
         writer.member("relativePeriods", self.relativePeriods)
-        writer.member("row", self.row)
-        writer.member("rowDimension", self.rowDimension)
+        writer.member("rowDimensions", self.rowDimensions)
         writer.member("rowSubTotals", self.rowSubTotals)
         writer.member("rowTotals", self.rowTotals)
+        writer.member("rows", self.rows)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("showData", self.showData)
@@ -1134,14 +1442,14 @@ extension EventChart {
         writer.member("sortOrder", self.sortOrder)
         writer.member("startDate", self.startDate)
         writer.member("subscribed", self.subscribed)
-        writer.member("subscriber", self.subscriber)
+        writer.member("subscribers", self.subscribers)
         writer.member("subtitle", self.subtitle)
         writer.member("targetLineLabel", self.targetLineLabel)
         writer.member("targetLineValue", self.targetLineValue)
         writer.member("timeField", self.timeField)
         writer.member("title", self.title)
         writer.member("topLimit", self.topLimit)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("user", self.user)
         writer.member("userOrgUnitType", self.userOrgUnitType)
@@ -1149,7 +1457,7 @@ extension EventChart {
         writer.member("userOrganisationUnitChildren", self.userOrganisationUnitChildren)
         writer.member("userOrganisationUnitGrandChildren", self.userOrganisationUnitGrandChildren)
         writer.member("value", self.value)
-        writer.member("yearlySerie", self.yearlySerie)
+        writer.member("yearlySeries", self.yearlySeries)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -1204,7 +1512,7 @@ extension EventDataFilter {
             case "like": self.like = try reader.readMember(key, unknown: &unknownMembers)
             case "lt": self.lt = try reader.readMember(key, unknown: &unknownMembers)
             case "null": self.null = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1266,7 +1574,7 @@ extension EventDataValue {
             case "providedElsewhere": self.providedElsewhere = try reader.readMember(key, unknown: &unknownMembers)
             case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1280,317 +1588,6 @@ extension EventDataValue {
         writer.member("providedElsewhere", self.providedElsewhere)
         writer.member("storedBy", self.storedBy)
         writer.member("value", self.value)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - EventFilter
-
-/// The DHIS2 metadata type `eventFilter` (`org.hisp.dhis.programstagefilter.EventFilter`), 2.41–2.44.
-///
-/// Collection path `/api/eventFilters`, JSON key `eventFilters`.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.programstagefilter.EventFilter` (2.41–2.44); OpenAPI `#/components/schemas/EventFilter` (2.41–2.44).
-public struct EventFilter: MetadataModel {
-    /// `access`, 2.41–2.44; complex.
-    @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    public var attributeValues: [AttributeValue]?
-    /// `code`, 2.41–2.44; identifier.
-    public var code: String?
-    /// `created`, 2.41–2.44; date, owned.
-    public var created: String?
-    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var createdBy: User?
-    /// `description`, 2.41–2.44; text, owned.
-    public var description_: String?
-    /// `displayDescription`, 2.41–2.44; text.
-    public var displayDescription: String?
-    /// `displayName`, 2.41–2.44; text.
-    public var displayName: String?
-    /// `eventQueryCriteria`, 2.41–2.44; complex, owned.
-    @Indirect public var eventQueryCriteria: EventQueryCriteria?
-    /// `favorite`, until 2.43; boolean.
-    public var favorite: Bool?
-    /// `href`, 2.41–2.44; url.
-    public var href: String?
-    /// `id`, 2.41–2.44; identifier, owned, unique.
-    public var id: String?
-    /// `lastUpdated`, 2.41–2.44; date, owned.
-    public var lastUpdated: String?
-    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var lastUpdatedBy: User?
-    /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var name: String?
-    /// `program`, 2.41–2.44; identifier, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var program: String?
-    /// `programStage`, 2.41–2.44; identifier, owned.
-    public var programStage: String?
-    /// `sharing`, 2.41–2.44; complex, owned.
-    @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
-    @Indirect public var user: User?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension EventFilter {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "eventQueryCriteria": self.eventQueryCriteria = try reader.readMember(key, unknown: &unknownMembers)
-            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
-            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
-            case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
-            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
-            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
-        writer.member("attributeValues", self.attributeValues)
-        writer.member("code", self.code)
-        writer.member("created", self.created)
-        writer.member("createdBy", self.createdBy)
-        writer.member("description", self.description_)
-        writer.member("displayDescription", self.displayDescription)
-        writer.member("displayName", self.displayName)
-        writer.member("eventQueryCriteria", self.eventQueryCriteria)
-        writer.member("favorite", self.favorite)
-        writer.member("href", self.href)
-        writer.member("id", self.id)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("name", self.name)
-        writer.member("program", self.program)
-        writer.member("programStage", self.programStage)
-        writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
-        writer.member("user", self.user)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - EventFilterInfo
-
-/// The DHIS2 API shape `EventFilterInfo` (used by other models), 2.41–2.44.
-///
-/// Source: OpenAPI `#/components/schemas/EventFilterInfo` (2.41–2.44).
-public struct EventFilterInfo: DHIS2Model {
-    /// `assignedUserMode`, 2.41–2.44; required in every version.
-    /// Versions disagree on the type (2.42+: `AssignedUserSelectionMode`; until 2.41: `String`); `AssignedUserSelectionMode` decodes all of them.
-    public var assignedUserMode: AssignedUserSelectionMode
-    /// `assignedUsers`, 2.41–2.44.
-    public var assignedUsers: [String]?
-    /// `eventCreatedPeriod`, 2.41–2.44.
-    @Indirect public var eventCreatedPeriod: FilterPeriod?
-    /// `eventStatus`, 2.41–2.44; required in every version.
-    /// Versions disagree on the type (2.42+: `EventStatus`; until 2.41: `String`); `EventStatus` decodes all of them.
-    public var eventStatus: EventStatus
-    /// `programStage`, 2.41–2.44.
-    public var programStage: String?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// A value with the members every version requires; set the others as needed.
-    public init(assignedUserMode: AssignedUserSelectionMode, eventStatus: EventStatus) {
-        self.assignedUserMode = assignedUserMode
-        self.eventStatus = eventStatus
-    }
-}
-
-extension EventFilterInfo {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        var _assignedUserMode: AssignedUserSelectionMode? = nil
-        var _assignedUsers: [String]? = nil
-        var _eventCreatedPeriod: FilterPeriod? = nil
-        var _eventStatus: EventStatus? = nil
-        var _programStage: String? = nil
-        var unknownMembers: [String: JSONValue] = [:]
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "assignedUserMode": _assignedUserMode = try reader.readMember(key, unknown: &unknownMembers)
-            case "assignedUsers": _assignedUsers = try reader.readMember(key, unknown: &unknownMembers)
-            case "eventCreatedPeriod": _eventCreatedPeriod = try reader.readMember(key, unknown: &unknownMembers)
-            case "eventStatus": _eventStatus = try reader.readMember(key, unknown: &unknownMembers)
-            case "programStage": _programStage = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-        guard let _assignedUserMode else {
-            throw reader.missingMember("assignedUserMode", in: "EventFilterInfo")
-        }
-        guard let _eventStatus else {
-            throw reader.missingMember("eventStatus", in: "EventFilterInfo")
-        }
-        self.init(assignedUserMode: _assignedUserMode, eventStatus: _eventStatus)
-        self.assignedUsers = _assignedUsers
-        self.eventCreatedPeriod = _eventCreatedPeriod
-        self.programStage = _programStage
-        self.unknownMembers = unknownMembers
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("assignedUserMode", self.assignedUserMode)
-        writer.member("assignedUsers", self.assignedUsers)
-        writer.member("eventCreatedPeriod", self.eventCreatedPeriod)
-        writer.member("eventStatus", self.eventStatus)
-        writer.member("programStage", self.programStage)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - EventHook
-
-/// The DHIS2 metadata type `eventHook` (`org.hisp.dhis.eventhook.EventHook`), 2.41–2.44.
-///
-/// Collection path `/api/eventHooks`, JSON key `eventHooks`.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.eventhook.EventHook` (2.41–2.44); OpenAPI `#/components/schemas/EventHook` (2.41–2.44).
-public struct EventHook: MetadataModel {
-    /// `access`, 2.41–2.44; complex.
-    @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    public var attributeValues: [AttributeValue]?
-    /// `code`, 2.41–2.44; identifier, owned, unique.
-    public var code: String?
-    /// `created`, 2.41–2.44; date, owned.
-    public var created: String?
-    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var createdBy: User?
-    /// `description`, 2.41–2.44; text, owned.
-    public var description_: String?
-    /// `disabled`, 2.41–2.44; boolean, owned.
-    public var disabled: Bool?
-    /// `displayName`, 2.41–2.44; text.
-    public var displayName: String?
-    /// `favorite`, until 2.43; boolean.
-    public var favorite: Bool?
-    /// `href`, 2.41–2.44; url.
-    public var href: String?
-    /// `id`, 2.41–2.44; identifier, owned, unique.
-    public var id: String?
-    /// `lastUpdated`, 2.41–2.44; date, owned.
-    public var lastUpdated: String?
-    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var lastUpdatedBy: User?
-    /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var name: String?
-    /// `sharing`, 2.41–2.44; complex, owned.
-    @Indirect public var sharing: Sharing?
-    /// `source`, 2.41–2.44; complex, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    @Indirect public var source: Source?
-    /// `targets`, 2.41–2.44; collection of complex, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var targets: [JSONValue]?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
-    @Indirect public var user: User?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension EventHook {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
-            case "disabled": self.disabled = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
-            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "source": self.source = try reader.readMember(key, unknown: &unknownMembers)
-            case "targets": self.targets = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
-            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
-        writer.member("attributeValues", self.attributeValues)
-        writer.member("code", self.code)
-        writer.member("created", self.created)
-        writer.member("createdBy", self.createdBy)
-        writer.member("description", self.description_)
-        writer.member("disabled", self.disabled)
-        writer.member("displayName", self.displayName)
-        writer.member("favorite", self.favorite)
-        writer.member("href", self.href)
-        writer.member("id", self.id)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("name", self.name)
-        writer.member("sharing", self.sharing)
-        writer.member("source", self.source)
-        writer.member("targets", self.targets)
-        writer.member("translation", self.translation)
-        writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

@@ -2,6 +2,321 @@
 // Do not edit: change the generator (Sources/DHIS2Codegen) and regenerate.
 import DHIS2Core
 
+// MARK: - EventFilter
+
+/// The DHIS2 metadata type `eventFilter` (`org.hisp.dhis.programstagefilter.EventFilter`), 2.41–2.44.
+///
+/// Collection path `/api/eventFilters`, JSON key `eventFilters`.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.programstagefilter.EventFilter` (2.41–2.44); OpenAPI `#/components/schemas/EventFilter` (2.41–2.44).
+public struct EventFilter: MetadataModel {
+    /// `access`, 2.41–2.44; complex.
+    @Indirect public var access: Access?
+    /// `attributeValues`, 2.41–2.44; complex.
+    public var attributeValues: [AttributeValue]?
+    /// `code`, 2.41–2.44; identifier.
+    public var code: String?
+    /// `created`, 2.41–2.44; date, owned.
+    public var created: String?
+    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var createdBy: User?
+    /// `description`, 2.41–2.44; text, owned.
+    public var description_: String?
+    /// `displayDescription`, 2.41–2.44; text.
+    public var displayDescription: String?
+    /// `displayName`, 2.41–2.44; text.
+    public var displayName: String?
+    /// `eventQueryCriteria`, 2.41–2.44; complex, owned.
+    @Indirect public var eventQueryCriteria: EventQueryCriteria?
+    /// `favorite`, until 2.43; boolean.
+    public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `href`, 2.41–2.44; url.
+    public var href: String?
+    /// `id`, 2.41–2.44; identifier, owned, unique.
+    public var id: String?
+    /// `lastUpdated`, 2.41–2.44; date, owned.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var lastUpdatedBy: User?
+    /// `name`, 2.41–2.44; text, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var name: String?
+    /// `program`, 2.41–2.44; identifier, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var program: String?
+    /// `programStage`, 2.41–2.44; identifier, owned.
+    public var programStage: String?
+    /// `sharing`, 2.41–2.44; complex, owned.
+    @Indirect public var sharing: Sharing?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
+    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension EventFilter {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "eventQueryCriteria": self.eventQueryCriteria = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
+            case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("description", self.description_)
+        writer.member("displayDescription", self.displayDescription)
+        writer.member("displayName", self.displayName)
+        writer.member("eventQueryCriteria", self.eventQueryCriteria)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("name", self.name)
+        writer.member("program", self.program)
+        writer.member("programStage", self.programStage)
+        writer.member("sharing", self.sharing)
+        writer.member("translations", self.translations)
+        writer.member("user", self.user)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - EventFilterInfo
+
+/// The DHIS2 API shape `EventFilterInfo` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/EventFilterInfo` (2.41–2.44).
+public struct EventFilterInfo: DHIS2Model {
+    /// `assignedUserMode`, 2.41–2.44; required in every version.
+    /// Versions disagree on the type (2.42+: `AssignedUserSelectionMode`; until 2.41: `String`); `AssignedUserSelectionMode` decodes all of them.
+    public var assignedUserMode: AssignedUserSelectionMode
+    /// `assignedUsers`, 2.41–2.44.
+    public var assignedUsers: [String]?
+    /// `eventCreatedPeriod`, 2.41–2.44.
+    @Indirect public var eventCreatedPeriod: FilterPeriod?
+    /// `eventStatus`, 2.41–2.44; required in every version.
+    /// Versions disagree on the type (2.42+: `EventStatus`; until 2.41: `String`); `EventStatus` decodes all of them.
+    public var eventStatus: EventStatus
+    /// `programStage`, 2.41–2.44.
+    public var programStage: String?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// A value with the members every version requires; set the others as needed.
+    public init(assignedUserMode: AssignedUserSelectionMode, eventStatus: EventStatus) {
+        self.assignedUserMode = assignedUserMode
+        self.eventStatus = eventStatus
+    }
+}
+
+extension EventFilterInfo {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        var _assignedUserMode: AssignedUserSelectionMode? = nil
+        var _assignedUsers: [String]? = nil
+        var _eventCreatedPeriod: FilterPeriod? = nil
+        var _eventStatus: EventStatus? = nil
+        var _programStage: String? = nil
+        var unknownMembers: [String: JSONValue] = [:]
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "assignedUserMode": _assignedUserMode = try reader.readMember(key, unknown: &unknownMembers)
+            case "assignedUsers": _assignedUsers = try reader.readMember(key, unknown: &unknownMembers)
+            case "eventCreatedPeriod": _eventCreatedPeriod = try reader.readMember(key, unknown: &unknownMembers)
+            case "eventStatus": _eventStatus = try reader.readMember(key, unknown: &unknownMembers)
+            case "programStage": _programStage = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+        guard let _assignedUserMode else {
+            throw reader.missingMember("assignedUserMode", in: "EventFilterInfo")
+        }
+        guard let _eventStatus else {
+            throw reader.missingMember("eventStatus", in: "EventFilterInfo")
+        }
+        self.init(assignedUserMode: _assignedUserMode, eventStatus: _eventStatus)
+        self.assignedUsers = _assignedUsers
+        self.eventCreatedPeriod = _eventCreatedPeriod
+        self.programStage = _programStage
+        self.unknownMembers = unknownMembers
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("assignedUserMode", self.assignedUserMode)
+        writer.member("assignedUsers", self.assignedUsers)
+        writer.member("eventCreatedPeriod", self.eventCreatedPeriod)
+        writer.member("eventStatus", self.eventStatus)
+        writer.member("programStage", self.programStage)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - EventHook
+
+/// The DHIS2 metadata type `eventHook` (`org.hisp.dhis.eventhook.EventHook`), 2.41–2.44.
+///
+/// Collection path `/api/eventHooks`, JSON key `eventHooks`.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.eventhook.EventHook` (2.41–2.44); OpenAPI `#/components/schemas/EventHook` (2.41–2.44).
+public struct EventHook: MetadataModel {
+    /// `access`, 2.41–2.44; complex.
+    @Indirect public var access: Access?
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    public var attributeValues: [AttributeValue]?
+    /// `code`, 2.41–2.44; identifier, owned, unique.
+    public var code: String?
+    /// `created`, 2.41–2.44; date, owned.
+    public var created: String?
+    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var createdBy: User?
+    /// `description`, 2.41–2.44; text, owned.
+    public var description_: String?
+    /// `disabled`, 2.41–2.44; boolean, owned.
+    public var disabled: Bool?
+    /// `displayName`, 2.41–2.44; text.
+    public var displayName: String?
+    /// `favorite`, until 2.43; boolean.
+    public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `href`, 2.41–2.44; url.
+    public var href: String?
+    /// `id`, 2.41–2.44; identifier, owned, unique.
+    public var id: String?
+    /// `lastUpdated`, 2.41–2.44; date, owned.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var lastUpdatedBy: User?
+    /// `name`, 2.41–2.44; text, owned, unique.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var name: String?
+    /// `sharing`, 2.41–2.44; complex, owned.
+    @Indirect public var sharing: Sharing?
+    /// `source`, 2.41–2.44; complex, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    @Indirect public var source: Source?
+    /// `targets`, 2.41–2.44; collection of complex, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var targets: [JSONValue]?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
+    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension EventHook {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
+            case "disabled": self.disabled = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "source": self.source = try reader.readMember(key, unknown: &unknownMembers)
+            case "targets": self.targets = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("description", self.description_)
+        writer.member("disabled", self.disabled)
+        writer.member("displayName", self.displayName)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("name", self.name)
+        writer.member("sharing", self.sharing)
+        writer.member("source", self.source)
+        writer.member("targets", self.targets)
+        writer.member("translations", self.translations)
+        writer.member("user", self.user)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - EventQueryCriteria
 
 /// The DHIS2 API shape `EventQueryCriteria` (used by other models), 2.41–2.44.
@@ -84,7 +399,7 @@ extension EventQueryCriteria {
             case "organisationUnit": _organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "ouMode": _ouMode = try reader.readMember(key, unknown: &unknownMembers)
             case "status": _status = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _assignedUserMode else {
@@ -168,7 +483,7 @@ extension EventRepetition {
             case "parent": self.parent = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -199,18 +514,20 @@ public struct EventReport: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant, owned.
     public var aggregationType: AggregationType?
-    /// `attributeDimension`, 2.41–2.44; collection of complex, owned.
-    public var attributeDimension: JSONValue?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
+    /// `attributeDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `attributeDimension`; the JSON member is `attributeDimensions`.
+    public var attributeDimensions: JSONValue?
     /// `attributeValueDimension`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
     @Indirect public var attributeValueDimension: TrackedEntityAttribute?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
-    /// `categoryDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryDimension: [CategoryDimension]?
-    /// `categoryOptionGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryOptionGroupSetDimension: [CategoryOptionGroupSetDimension]?
+    /// `categoryDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryDimension`; the JSON member is `categoryDimensions`.
+    public var categoryDimensions: [CategoryDimension]?
+    /// `categoryOptionGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryOptionGroupSetDimension`; the JSON member is `categoryOptionGroupSetDimensions`.
+    public var categoryOptionGroupSetDimensions: [CategoryOptionGroupSetDimension]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `colSubTotals`, 2.41–2.44; boolean, owned.
@@ -219,10 +536,12 @@ public struct EventReport: MetadataModel {
     public var colTotals: Bool?
     /// `collapseDataDimensions`, 2.41–2.44; boolean, owned.
     public var collapseDataDimensions: Bool?
-    /// `column`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var column: [ObjectReference]?
-    /// `columnDimension`, 2.41–2.44; collection of text, owned.
-    public var columnDimension: [String]?
+    /// `columnDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `columnDimension`; the JSON member is `columnDimensions`.
+    public var columnDimensions: [String]?
+    /// `columns`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// `/api/schemas` names it `column`; the JSON member is `columns`.
+    public var columns: [ObjectReference]?
     /// `completedOnly`, 2.41–2.44; boolean, owned.
     public var completedOnly: Bool?
     /// `created`, 2.41–2.44; date, owned.
@@ -231,12 +550,15 @@ public struct EventReport: MetadataModel {
     @Indirect public var createdBy: User?
     /// `cumulativeValues`, 2.41–2.44; boolean, owned.
     public var cumulativeValues: Bool?
-    /// `dataDimensionItem`, 2.41–2.44; collection of complex.
-    public var dataDimensionItem: JSONValue?
-    /// `dataElementDimension`, 2.41–2.44; collection of complex, owned.
-    public var dataElementDimension: [TrackedEntityDataElementDimension]?
-    /// `dataElementGroupSetDimension`, 2.41–2.44; collection of complex.
-    public var dataElementGroupSetDimension: [DataElementGroupSetDimension]?
+    /// `dataDimensionItems`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `dataDimensionItem`; the JSON member is `dataDimensionItems`.
+    public var dataDimensionItems: JSONValue?
+    /// `dataElementDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `dataElementDimension`; the JSON member is `dataElementDimensions`.
+    public var dataElementDimensions: [TrackedEntityDataElementDimension]?
+    /// `dataElementGroupSetDimensions`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `dataElementGroupSetDimension`; the JSON member is `dataElementGroupSetDimensions`.
+    public var dataElementGroupSetDimensions: [DataElementGroupSetDimension]?
     /// `dataElementValueDimension`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
     @Indirect public var dataElementValueDimension: DataElement?
     /// `dataType`, 2.41–2.44; constant, owned.
@@ -269,12 +591,14 @@ public struct EventReport: MetadataModel {
     public var eventStatus: EventStatus?
     /// `favorite`, 2.41–2.44; boolean.
     public var favorite: Bool?
-    /// `favorites`, 2.44+; collection of text, owned.
+    /// `favorites`, 2.41–2.44; collection of text, owned.
     public var favorites: [String]?
-    /// `filter`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var filter: [ObjectReference]?
-    /// `filterDimension`, 2.41–2.44; collection of text, owned.
-    public var filterDimension: [String]?
+    /// `filterDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `filterDimension`; the JSON member is `filterDimensions`.
+    public var filterDimensions: [String]?
+    /// `filters`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// `/api/schemas` names it `filter`; the JSON member is `filters`.
+    public var filters: [ObjectReference]?
     /// `fixColumnHeaders`, 2.43+; boolean, owned.
     public var fixColumnHeaders: Bool?
     /// `fixRowHeaders`, 2.43+; boolean, owned.
@@ -301,10 +625,12 @@ public struct EventReport: MetadataModel {
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `interpretation`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
-    public var interpretation: [Interpretation]?
-    /// `itemOrganisationUnitGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
-    public var itemOrganisationUnitGroup: [OrganisationUnitGroup]?
+    /// `interpretations`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
+    /// `/api/schemas` names it `interpretation`; the JSON member is `interpretations`.
+    public var interpretations: [Interpretation]?
+    /// `itemOrganisationUnitGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
+    /// `/api/schemas` names it `itemOrganisationUnitGroup`; the JSON member is `itemOrganisationUnitGroups`.
+    public var itemOrganisationUnitGroups: [OrganisationUnitGroup]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -322,25 +648,30 @@ public struct EventReport: MetadataModel {
     public var noSpaceBetweenColumns: Bool?
     /// `orgUnitField`, 2.41–2.44; text, owned.
     public var orgUnitField: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
-    /// `organisationUnitGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var organisationUnitGroupSetDimension: [OrganisationUnitGroupSetDimension]?
-    /// `organisationUnitLevel`, 2.41–2.44; collection of integer, owned.
-    public var organisationUnitLevel: [Int]?
+    /// `organisationUnitGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `organisationUnitGroupSetDimension`; the JSON member is `organisationUnitGroupSetDimensions`.
+    public var organisationUnitGroupSetDimensions: [OrganisationUnitGroupSetDimension]?
+    /// `organisationUnitLevels`, 2.41–2.44; collection of integer, owned.
+    /// `/api/schemas` names it `organisationUnitLevel`; the JSON member is `organisationUnitLevels`.
+    public var organisationUnitLevels: [Int]?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
     /// `outputType`, 2.41–2.44; constant, owned.
     public var outputType: EventOutputType?
     /// `parentGraphMap`, 2.41–2.44; complex.
     public var parentGraphMap: JSONValue?
     /// `percentStackedValues`, 2.41–2.44; boolean, owned.
     public var percentStackedValues: Bool?
-    /// `period`, 2.41–2.44; collection of complex, owned.
+    /// `periods`, 2.41–2.44; collection of complex, owned.
     /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[ObjectReference]`); `JSONValue` decodes all of them.
-    public var period: JSONValue?
+    /// `/api/schemas` names it `period`; the JSON member is `periods`.
+    public var periods: JSONValue?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
     @Indirect public var program: Program?
-    /// `programIndicatorDimension`, 2.41–2.44; collection of complex, owned.
-    public var programIndicatorDimension: [TrackedEntityProgramIndicatorDimension]?
+    /// `programIndicatorDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `programIndicatorDimension`; the JSON member is `programIndicatorDimensions`.
+    public var programIndicatorDimensions: [TrackedEntityProgramIndicatorDimension]?
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `programStatus`, 2.41–2.44; constant, owned.
@@ -352,14 +683,16 @@ public struct EventReport: MetadataModel {
     public var regressionType: RegressionType?
     /// `relativePeriods`, 2.41–2.44; complex.
     public var relativePeriods: JSONValue?
-    /// `row`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var row: [ObjectReference]?
-    /// `rowDimension`, 2.41–2.44; collection of text, owned.
-    public var rowDimension: [String]?
+    /// `rowDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `rowDimension`; the JSON member is `rowDimensions`.
+    public var rowDimensions: [String]?
     /// `rowSubTotals`, 2.41–2.44; boolean, owned.
     public var rowSubTotals: Bool?
     /// `rowTotals`, 2.41–2.44; boolean, owned.
     public var rowTotals: Bool?
+    /// `rows`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// `/api/schemas` names it `row`; the JSON member is `rows`.
+    public var rows: [ObjectReference]?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
@@ -380,8 +713,9 @@ public struct EventReport: MetadataModel {
     public var startDate: String?
     /// `subscribed`, 2.41–2.44; boolean.
     public var subscribed: Bool?
-    /// `subscriber`, 2.41–2.44; collection of text, owned.
-    public var subscriber: [String]?
+    /// `subscribers`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `subscriber`; the JSON member is `subscribers`.
+    public var subscribers: [String]?
     /// `subtitle`, 2.41–2.44; text, owned.
     public var subtitle: String?
     /// `timeField`, 2.41–2.44; text, owned.
@@ -390,8 +724,9 @@ public struct EventReport: MetadataModel {
     public var title: String?
     /// `topLimit`, 2.41–2.44; integer, owned.
     public var topLimit: Int?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `type`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: EventVisualizationType?
@@ -422,25 +757,24 @@ extension EventReport {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeDimension": self.attributeDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeDimensions": self.attributeDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValueDimension": self.attributeValueDimension = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryDimension": self.categoryDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOptionGroupSetDimension": self.categoryOptionGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryDimensions": self.categoryDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptionGroupSetDimensions": self.categoryOptionGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "colSubTotals": self.colSubTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "colTotals": self.colTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "collapseDataDimensions": self.collapseDataDimensions = try reader.readMember(key, unknown: &unknownMembers)
-            case "column": self.column = try reader.readMember(key, unknown: &unknownMembers)
-            case "columnDimension": self.columnDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "columnDimensions": self.columnDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "columns": self.columns = try reader.readMember(key, unknown: &unknownMembers)
             case "completedOnly": self.completedOnly = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "cumulativeValues": self.cumulativeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataDimensionItem": self.dataDimensionItem = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementDimension": self.dataElementDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementGroupSetDimension": self.dataElementGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataDimensionItems": self.dataDimensionItems = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementDimensions": self.dataElementDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementGroupSetDimensions": self.dataElementGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "dataElementValueDimension": self.dataElementValueDimension = try reader.readMember(key, unknown: &unknownMembers)
             case "dataType": self.dataType = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
@@ -458,8 +792,8 @@ extension EventReport {
             case "eventStatus": self.eventStatus = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
             case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
-            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
-            case "filterDimension": self.filterDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "filterDimensions": self.filterDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "filters": self.filters = try reader.readMember(key, unknown: &unknownMembers)
             case "fixColumnHeaders": self.fixColumnHeaders = try reader.readMember(key, unknown: &unknownMembers)
             case "fixRowHeaders": self.fixRowHeaders = try reader.readMember(key, unknown: &unknownMembers)
             case "fontSize": self.fontSize = try reader.readMember(key, unknown: &unknownMembers)
@@ -473,8 +807,8 @@ extension EventReport {
             case "hideTitle": self.hideTitle = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "interpretation": self.interpretation = try reader.readMember(key, unknown: &unknownMembers)
-            case "itemOrganisationUnitGroup": self.itemOrganisationUnitGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "interpretations": self.interpretations = try reader.readMember(key, unknown: &unknownMembers)
+            case "itemOrganisationUnitGroups": self.itemOrganisationUnitGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "legacy": self.legacy = try reader.readMember(key, unknown: &unknownMembers)
@@ -483,24 +817,24 @@ extension EventReport {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "noSpaceBetweenColumns": self.noSpaceBetweenColumns = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnitField": self.orgUnitField = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitGroupSetDimension": self.organisationUnitGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitLevel": self.organisationUnitLevel = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitGroupSetDimensions": self.organisationUnitGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitLevels": self.organisationUnitLevels = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "outputType": self.outputType = try reader.readMember(key, unknown: &unknownMembers)
             case "parentGraphMap": self.parentGraphMap = try reader.readMember(key, unknown: &unknownMembers)
             case "percentStackedValues": self.percentStackedValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
+            case "periods": self.periods = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
-            case "programIndicatorDimension": self.programIndicatorDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "programIndicatorDimensions": self.programIndicatorDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "programStatus": self.programStatus = try reader.readMember(key, unknown: &unknownMembers)
             case "rawPeriods": self.rawPeriods = try reader.readMember(key, unknown: &unknownMembers)
             case "regressionType": self.regressionType = try reader.readMember(key, unknown: &unknownMembers)
             case "relativePeriods": self.relativePeriods = try reader.readMember(key, unknown: &unknownMembers)
-            case "row": self.row = try reader.readMember(key, unknown: &unknownMembers)
-            case "rowDimension": self.rowDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "rowDimensions": self.rowDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "rowSubTotals": self.rowSubTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "rowTotals": self.rowTotals = try reader.readMember(key, unknown: &unknownMembers)
+            case "rows": self.rows = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "showData": self.showData = try reader.readMember(key, unknown: &unknownMembers)
@@ -511,12 +845,12 @@ extension EventReport {
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
             case "startDate": self.startDate = try reader.readMember(key, unknown: &unknownMembers)
             case "subscribed": self.subscribed = try reader.readMember(key, unknown: &unknownMembers)
-            case "subscriber": self.subscriber = try reader.readMember(key, unknown: &unknownMembers)
+            case "subscribers": self.subscribers = try reader.readMember(key, unknown: &unknownMembers)
             case "subtitle": self.subtitle = try reader.readMember(key, unknown: &unknownMembers)
             case "timeField": self.timeField = try reader.readMember(key, unknown: &unknownMembers)
             case "title": self.title = try reader.readMember(key, unknown: &unknownMembers)
             case "topLimit": self.topLimit = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrgUnitType": self.userOrgUnitType = try reader.readMember(key, unknown: &unknownMembers)
@@ -524,7 +858,7 @@ extension EventReport {
             case "userOrganisationUnitChildren": self.userOrganisationUnitChildren = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrganisationUnitGrandChildren": self.userOrganisationUnitGrandChildren = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -533,25 +867,24 @@ extension EventReport {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeDimension", self.attributeDimension)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeDimensions", self.attributeDimensions)
         writer.member("attributeValueDimension", self.attributeValueDimension)
         writer.member("attributeValues", self.attributeValues)
-        writer.member("categoryDimension", self.categoryDimension)
-        writer.member("categoryOptionGroupSetDimension", self.categoryOptionGroupSetDimension)
+        writer.member("categoryDimensions", self.categoryDimensions)
+        writer.member("categoryOptionGroupSetDimensions", self.categoryOptionGroupSetDimensions)
         writer.member("code", self.code)
         writer.member("colSubTotals", self.colSubTotals)
         writer.member("colTotals", self.colTotals)
         writer.member("collapseDataDimensions", self.collapseDataDimensions)
-        writer.member("column", self.column)
-        writer.member("columnDimension", self.columnDimension)
+        writer.member("columnDimensions", self.columnDimensions)
+        writer.member("columns", self.columns)
         writer.member("completedOnly", self.completedOnly)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("cumulativeValues", self.cumulativeValues)
-        writer.member("dataDimensionItem", self.dataDimensionItem)
-        writer.member("dataElementDimension", self.dataElementDimension)
-        writer.member("dataElementGroupSetDimension", self.dataElementGroupSetDimension)
+        writer.member("dataDimensionItems", self.dataDimensionItems)
+        writer.member("dataElementDimensions", self.dataElementDimensions)
+        writer.member("dataElementGroupSetDimensions", self.dataElementGroupSetDimensions)
         writer.member("dataElementValueDimension", self.dataElementValueDimension)
         writer.member("dataType", self.dataType)
         writer.member("description", self.description_)
@@ -569,8 +902,8 @@ extension EventReport {
         writer.member("eventStatus", self.eventStatus)
         writer.member("favorite", self.favorite)
         writer.member("favorites", self.favorites)
-        writer.member("filter", self.filter)
-        writer.member("filterDimension", self.filterDimension)
+        writer.member("filterDimensions", self.filterDimensions)
+        writer.member("filters", self.filters)
         writer.member("fixColumnHeaders", self.fixColumnHeaders)
         writer.member("fixRowHeaders", self.fixRowHeaders)
         writer.member("fontSize", self.fontSize)
@@ -584,8 +917,8 @@ extension EventReport {
         writer.member("hideTitle", self.hideTitle)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("interpretation", self.interpretation)
-        writer.member("itemOrganisationUnitGroup", self.itemOrganisationUnitGroup)
+        writer.member("interpretations", self.interpretations)
+        writer.member("itemOrganisationUnitGroups", self.itemOrganisationUnitGroups)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("legacy", self.legacy)
@@ -594,24 +927,24 @@ extension EventReport {
         writer.member("name", self.name)
         writer.member("noSpaceBetweenColumns", self.noSpaceBetweenColumns)
         writer.member("orgUnitField", self.orgUnitField)
-        writer.member("organisationUnit", self.organisationUnit)
-        writer.member("organisationUnitGroupSetDimension", self.organisationUnitGroupSetDimension)
-        writer.member("organisationUnitLevel", self.organisationUnitLevel)
+        writer.member("organisationUnitGroupSetDimensions", self.organisationUnitGroupSetDimensions)
+        writer.member("organisationUnitLevels", self.organisationUnitLevels)
+        writer.member("organisationUnits", self.organisationUnits)
         writer.member("outputType", self.outputType)
         writer.member("parentGraphMap", self.parentGraphMap)
         writer.member("percentStackedValues", self.percentStackedValues)
-        writer.member("period", self.period)
+        writer.member("periods", self.periods)
         writer.member("program", self.program)
-        writer.member("programIndicatorDimension", self.programIndicatorDimension)
+        writer.member("programIndicatorDimensions", self.programIndicatorDimensions)
         writer.member("programStage", self.programStage)
         writer.member("programStatus", self.programStatus)
         writer.member("rawPeriods", self.rawPeriods)
         writer.member("regressionType", self.regressionType)
         writer.member("relativePeriods", self.relativePeriods)
-        writer.member("row", self.row)
-        writer.member("rowDimension", self.rowDimension)
+        writer.member("rowDimensions", self.rowDimensions)
         writer.member("rowSubTotals", self.rowSubTotals)
         writer.member("rowTotals", self.rowTotals)
+        writer.member("rows", self.rows)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("showData", self.showData)
@@ -622,12 +955,12 @@ extension EventReport {
         writer.member("sortOrder", self.sortOrder)
         writer.member("startDate", self.startDate)
         writer.member("subscribed", self.subscribed)
-        writer.member("subscriber", self.subscriber)
+        writer.member("subscribers", self.subscribers)
         writer.member("subtitle", self.subtitle)
         writer.member("timeField", self.timeField)
         writer.member("title", self.title)
         writer.member("topLimit", self.topLimit)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("user", self.user)
         writer.member("userOrgUnitType", self.userOrgUnitType)
@@ -654,22 +987,23 @@ public struct EventVisualization: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant, owned.
     public var aggregationType: AggregationType?
-    /// `attributeDimension`, 2.41–2.44; collection of complex, owned.
-    public var attributeDimension: JSONValue?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
+    /// `attributeDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `attributeDimension`; the JSON member is `attributeDimensions`.
+    public var attributeDimensions: [TrackedEntityAttributeDimension]?
     /// `attributeValueDimension`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
     @Indirect public var attributeValueDimension: TrackedEntityAttribute?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `baseLineLabel`, 2.41–2.44; text, owned.
     public var baseLineLabel: String?
     /// `baseLineValue`, 2.41–2.44; number, owned.
     public var baseLineValue: Double?
-    /// `categoryDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryDimension: [CategoryDimension]?
-    /// `categoryOptionGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryOptionGroupSetDimension: [CategoryOptionGroupSetDimension]?
+    /// `categoryDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryDimension`; the JSON member is `categoryDimensions`.
+    public var categoryDimensions: [CategoryDimension]?
+    /// `categoryOptionGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryOptionGroupSetDimension`; the JSON member is `categoryOptionGroupSetDimensions`.
+    public var categoryOptionGroupSetDimensions: [CategoryOptionGroupSetDimension]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `colSubTotals`, 2.41–2.44; boolean, owned.
@@ -678,10 +1012,13 @@ public struct EventVisualization: MetadataModel {
     public var colTotals: Bool?
     /// `collapseDataDimensions`, 2.41–2.44; boolean, owned.
     public var collapseDataDimensions: Bool?
-    /// `column`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var column: [ObjectReference]?
-    /// `columnDimension`, 2.41–2.44; collection of text, owned.
-    public var columnDimension: [String]?
+    /// `columnDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `columnDimension`; the JSON member is `columnDimensions`.
+    public var columnDimensions: [String]?
+    /// `columns`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// Versions disagree on the type (2.42+: `[DimensionalObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `column`; the JSON member is `columns`.
+    public var columns: [JSONValue]?
     /// `completedOnly`, 2.41–2.44; boolean, owned.
     public var completedOnly: Bool?
     /// `created`, 2.41–2.44; date, owned.
@@ -690,12 +1027,15 @@ public struct EventVisualization: MetadataModel {
     @Indirect public var createdBy: User?
     /// `cumulativeValues`, 2.41–2.44; boolean, owned.
     public var cumulativeValues: Bool?
-    /// `dataDimensionItem`, 2.41–2.44; collection of complex.
-    public var dataDimensionItem: JSONValue?
-    /// `dataElementDimension`, 2.41–2.44; collection of complex, owned.
-    public var dataElementDimension: [TrackedEntityDataElementDimension]?
-    /// `dataElementGroupSetDimension`, 2.41–2.44; collection of complex.
-    public var dataElementGroupSetDimension: [DataElementGroupSetDimension]?
+    /// `dataDimensionItems`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `dataDimensionItem`; the JSON member is `dataDimensionItems`.
+    public var dataDimensionItems: [DataDimensionItem]?
+    /// `dataElementDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `dataElementDimension`; the JSON member is `dataElementDimensions`.
+    public var dataElementDimensions: [TrackedEntityDataElementDimension]?
+    /// `dataElementGroupSetDimensions`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `dataElementGroupSetDimension`; the JSON member is `dataElementGroupSetDimensions`.
+    public var dataElementGroupSetDimensions: [DataElementGroupSetDimension]?
     /// `dataElementValueDimension`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
     @Indirect public var dataElementValueDimension: DataElement?
     /// `dataType`, 2.41–2.44; constant, owned.
@@ -734,12 +1074,15 @@ public struct EventVisualization: MetadataModel {
     public var eventStatus: EventStatus?
     /// `favorite`, 2.41–2.44; boolean.
     public var favorite: Bool?
-    /// `favorites`, 2.44+; collection of text, owned.
+    /// `favorites`, 2.41–2.44; collection of text, owned.
     public var favorites: [String]?
-    /// `filter`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var filter: [ObjectReference]?
-    /// `filterDimension`, 2.41–2.44; collection of text, owned.
-    public var filterDimension: [String]?
+    /// `filterDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `filterDimension`; the JSON member is `filterDimensions`.
+    public var filterDimensions: [String]?
+    /// `filters`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// Versions disagree on the type (2.42+: `[DimensionalObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `filter`; the JSON member is `filters`.
+    public var filters: [JSONValue]?
     /// `fixColumnHeaders`, 2.43+; boolean, owned.
     public var fixColumnHeaders: Bool?
     /// `fixRowHeaders`, 2.43+; boolean, owned.
@@ -766,10 +1109,12 @@ public struct EventVisualization: MetadataModel {
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `interpretation`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
-    public var interpretation: [Interpretation]?
-    /// `itemOrganisationUnitGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
-    public var itemOrganisationUnitGroup: [OrganisationUnitGroup]?
+    /// `interpretations`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
+    /// `/api/schemas` names it `interpretation`; the JSON member is `interpretations`.
+    public var interpretations: [Interpretation]?
+    /// `itemOrganisationUnitGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
+    /// `/api/schemas` names it `itemOrganisationUnitGroup`; the JSON member is `itemOrganisationUnitGroups`.
+    public var itemOrganisationUnitGroups: [OrganisationUnitGroup]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -787,27 +1132,33 @@ public struct EventVisualization: MetadataModel {
     public var noSpaceBetweenColumns: Bool?
     /// `orgUnitField`, 2.41–2.44; text, owned.
     public var orgUnitField: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
-    /// `organisationUnitGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var organisationUnitGroupSetDimension: [OrganisationUnitGroupSetDimension]?
-    /// `organisationUnitLevel`, 2.41–2.44; collection of integer, owned.
-    public var organisationUnitLevel: [Int]?
+    /// `organisationUnitGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `organisationUnitGroupSetDimension`; the JSON member is `organisationUnitGroupSetDimensions`.
+    public var organisationUnitGroupSetDimensions: [OrganisationUnitGroupSetDimension]?
+    /// `organisationUnitLevels`, 2.41–2.44; collection of integer, owned.
+    /// `/api/schemas` names it `organisationUnitLevel`; the JSON member is `organisationUnitLevels`.
+    public var organisationUnitLevels: [Int]?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
     /// `outputType`, 2.41–2.44; constant, owned.
     public var outputType: EventOutputType?
     /// `parentGraphMap`, 2.41–2.44; complex.
     public var parentGraphMap: [String: String]?
     /// `percentStackedValues`, 2.41–2.44; boolean, owned.
     public var percentStackedValues: Bool?
-    /// `period`, 2.41–2.44; collection of complex, owned.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[ObjectReference]`); `JSONValue` decodes all of them.
-    public var period: JSONValue?
+    /// `periods`, 2.41–2.44; collection of complex, owned.
+    /// Versions disagree on the type (2.43+: `[JSONValue]`; until 2.42: `[String]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `period`; the JSON member is `periods`.
+    public var periods: [JSONValue]?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
     @Indirect public var program: Program?
-    /// `programDimension`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.Program`.
-    public var programDimension: [Program]?
-    /// `programIndicatorDimension`, 2.41–2.44; collection of complex, owned.
-    public var programIndicatorDimension: [TrackedEntityProgramIndicatorDimension]?
+    /// `programDimensions`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.Program`.
+    /// `/api/schemas` names it `programDimension`; the JSON member is `programDimensions`.
+    public var programDimensions: [Program]?
+    /// `programIndicatorDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `programIndicatorDimension`; the JSON member is `programIndicatorDimensions`.
+    public var programIndicatorDimensions: [TrackedEntityProgramIndicatorDimension]?
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `programStatus`, 2.41–2.44; constant, owned.
@@ -829,16 +1180,20 @@ public struct EventVisualization: MetadataModel {
     public var regressionType: RegressionType?
     /// `relativePeriods`, 2.41–2.44; complex.
     @Indirect public var relativePeriods: RelativePeriods?
-    /// `repetition`, 2.41–2.44; collection of complex, owned.
-    public var repetition: [EventRepetition]?
-    /// `row`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var row: [ObjectReference]?
-    /// `rowDimension`, 2.41–2.44; collection of text, owned.
-    public var rowDimension: [String]?
+    /// `repetitions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `repetition`; the JSON member is `repetitions`.
+    public var repetitions: [EventRepetition]?
+    /// `rowDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `rowDimension`; the JSON member is `rowDimensions`.
+    public var rowDimensions: [String]?
     /// `rowSubTotals`, 2.41–2.44; boolean, owned.
     public var rowSubTotals: Bool?
     /// `rowTotals`, 2.41–2.44; boolean, owned.
     public var rowTotals: Bool?
+    /// `rows`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// Versions disagree on the type (2.42+: `[DimensionalObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `row`; the JSON member is `rows`.
+    public var rows: [JSONValue]?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
@@ -855,14 +1210,16 @@ public struct EventVisualization: MetadataModel {
     public var skipRounding: Bool?
     /// `sortOrder`, 2.41–2.44; integer, owned.
     public var sortOrder: Int?
-    /// `sortingItem`, 2.41–2.44; collection of complex, owned.
-    public var sortingItem: JSONValue?
+    /// `sorting`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `sortingItem`; the JSON member is `sorting`.
+    public var sorting: [Sorting]?
     /// `startDate`, 2.41–2.44; date, owned.
     public var startDate: String?
     /// `subscribed`, 2.41–2.44; boolean.
     public var subscribed: Bool?
-    /// `subscriber`, 2.41–2.44; collection of text, owned.
-    public var subscriber: [String]?
+    /// `subscribers`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `subscriber`; the JSON member is `subscribers`.
+    public var subscribers: [String]?
     /// `subtitle`, 2.41–2.44; text, owned.
     public var subtitle: String?
     /// `targetLineLabel`, 2.41–2.44; text, owned.
@@ -877,8 +1234,9 @@ public struct EventVisualization: MetadataModel {
     public var topLimit: Int?
     /// `trackedEntityType`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityType`, owned.
     @Indirect public var trackedEntityType: TrackedEntityType?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: EventVisualizationType?
@@ -910,27 +1268,26 @@ extension EventVisualization {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeDimension": self.attributeDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeDimensions": self.attributeDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValueDimension": self.attributeValueDimension = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "baseLineLabel": self.baseLineLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "baseLineValue": self.baseLineValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryDimension": self.categoryDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOptionGroupSetDimension": self.categoryOptionGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryDimensions": self.categoryDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptionGroupSetDimensions": self.categoryOptionGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "colSubTotals": self.colSubTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "colTotals": self.colTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "collapseDataDimensions": self.collapseDataDimensions = try reader.readMember(key, unknown: &unknownMembers)
-            case "column": self.column = try reader.readMember(key, unknown: &unknownMembers)
-            case "columnDimension": self.columnDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "columnDimensions": self.columnDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "columns": self.columns = try reader.readMember(key, unknown: &unknownMembers)
             case "completedOnly": self.completedOnly = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "cumulativeValues": self.cumulativeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataDimensionItem": self.dataDimensionItem = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementDimension": self.dataElementDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementGroupSetDimension": self.dataElementGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataDimensionItems": self.dataDimensionItems = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementDimensions": self.dataElementDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementGroupSetDimensions": self.dataElementGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "dataElementValueDimension": self.dataElementValueDimension = try reader.readMember(key, unknown: &unknownMembers)
             case "dataType": self.dataType = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
@@ -951,8 +1308,8 @@ extension EventVisualization {
             case "eventStatus": self.eventStatus = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
             case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
-            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
-            case "filterDimension": self.filterDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "filterDimensions": self.filterDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "filters": self.filters = try reader.readMember(key, unknown: &unknownMembers)
             case "fixColumnHeaders": self.fixColumnHeaders = try reader.readMember(key, unknown: &unknownMembers)
             case "fixRowHeaders": self.fixRowHeaders = try reader.readMember(key, unknown: &unknownMembers)
             case "fontSize": self.fontSize = try reader.readMember(key, unknown: &unknownMembers)
@@ -966,8 +1323,8 @@ extension EventVisualization {
             case "hideTitle": self.hideTitle = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "interpretation": self.interpretation = try reader.readMember(key, unknown: &unknownMembers)
-            case "itemOrganisationUnitGroup": self.itemOrganisationUnitGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "interpretations": self.interpretations = try reader.readMember(key, unknown: &unknownMembers)
+            case "itemOrganisationUnitGroups": self.itemOrganisationUnitGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "legacy": self.legacy = try reader.readMember(key, unknown: &unknownMembers)
@@ -976,16 +1333,16 @@ extension EventVisualization {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "noSpaceBetweenColumns": self.noSpaceBetweenColumns = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnitField": self.orgUnitField = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitGroupSetDimension": self.organisationUnitGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitLevel": self.organisationUnitLevel = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitGroupSetDimensions": self.organisationUnitGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitLevels": self.organisationUnitLevels = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "outputType": self.outputType = try reader.readMember(key, unknown: &unknownMembers)
             case "parentGraphMap": self.parentGraphMap = try reader.readMember(key, unknown: &unknownMembers)
             case "percentStackedValues": self.percentStackedValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
+            case "periods": self.periods = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
-            case "programDimension": self.programDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "programIndicatorDimension": self.programIndicatorDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "programDimensions": self.programDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "programIndicatorDimensions": self.programIndicatorDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "programStatus": self.programStatus = try reader.readMember(key, unknown: &unknownMembers)
             case "rangeAxisDecimals": self.rangeAxisDecimals = try reader.readMember(key, unknown: &unknownMembers)
@@ -996,11 +1353,11 @@ extension EventVisualization {
             case "rawPeriods": self.rawPeriods = try reader.readMember(key, unknown: &unknownMembers)
             case "regressionType": self.regressionType = try reader.readMember(key, unknown: &unknownMembers)
             case "relativePeriods": self.relativePeriods = try reader.readMember(key, unknown: &unknownMembers)
-            case "repetition": self.repetition = try reader.readMember(key, unknown: &unknownMembers)
-            case "row": self.row = try reader.readMember(key, unknown: &unknownMembers)
-            case "rowDimension": self.rowDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "repetitions": self.repetitions = try reader.readMember(key, unknown: &unknownMembers)
+            case "rowDimensions": self.rowDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "rowSubTotals": self.rowSubTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "rowTotals": self.rowTotals = try reader.readMember(key, unknown: &unknownMembers)
+            case "rows": self.rows = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "showData": self.showData = try reader.readMember(key, unknown: &unknownMembers)
@@ -1009,10 +1366,10 @@ extension EventVisualization {
             case "simpleDimensions": self.simpleDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "skipRounding": self.skipRounding = try reader.readMember(key, unknown: &unknownMembers)
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
-            case "sortingItem": self.sortingItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "sorting": self.sorting = try reader.readMember(key, unknown: &unknownMembers)
             case "startDate": self.startDate = try reader.readMember(key, unknown: &unknownMembers)
             case "subscribed": self.subscribed = try reader.readMember(key, unknown: &unknownMembers)
-            case "subscriber": self.subscriber = try reader.readMember(key, unknown: &unknownMembers)
+            case "subscribers": self.subscribers = try reader.readMember(key, unknown: &unknownMembers)
             case "subtitle": self.subtitle = try reader.readMember(key, unknown: &unknownMembers)
             case "targetLineLabel": self.targetLineLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "targetLineValue": self.targetLineValue = try reader.readMember(key, unknown: &unknownMembers)
@@ -1020,7 +1377,7 @@ extension EventVisualization {
             case "title": self.title = try reader.readMember(key, unknown: &unknownMembers)
             case "topLimit": self.topLimit = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityType": self.trackedEntityType = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrgUnitType": self.userOrgUnitType = try reader.readMember(key, unknown: &unknownMembers)
@@ -1028,7 +1385,7 @@ extension EventVisualization {
             case "userOrganisationUnitChildren": self.userOrganisationUnitChildren = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrganisationUnitGrandChildren": self.userOrganisationUnitGrandChildren = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1037,27 +1394,26 @@ extension EventVisualization {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeDimension", self.attributeDimension)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeDimensions", self.attributeDimensions)
         writer.member("attributeValueDimension", self.attributeValueDimension)
         writer.member("attributeValues", self.attributeValues)
         writer.member("baseLineLabel", self.baseLineLabel)
         writer.member("baseLineValue", self.baseLineValue)
-        writer.member("categoryDimension", self.categoryDimension)
-        writer.member("categoryOptionGroupSetDimension", self.categoryOptionGroupSetDimension)
+        writer.member("categoryDimensions", self.categoryDimensions)
+        writer.member("categoryOptionGroupSetDimensions", self.categoryOptionGroupSetDimensions)
         writer.member("code", self.code)
         writer.member("colSubTotals", self.colSubTotals)
         writer.member("colTotals", self.colTotals)
         writer.member("collapseDataDimensions", self.collapseDataDimensions)
-        writer.member("column", self.column)
-        writer.member("columnDimension", self.columnDimension)
+        writer.member("columnDimensions", self.columnDimensions)
+        writer.member("columns", self.columns)
         writer.member("completedOnly", self.completedOnly)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("cumulativeValues", self.cumulativeValues)
-        writer.member("dataDimensionItem", self.dataDimensionItem)
-        writer.member("dataElementDimension", self.dataElementDimension)
-        writer.member("dataElementGroupSetDimension", self.dataElementGroupSetDimension)
+        writer.member("dataDimensionItems", self.dataDimensionItems)
+        writer.member("dataElementDimensions", self.dataElementDimensions)
+        writer.member("dataElementGroupSetDimensions", self.dataElementGroupSetDimensions)
         writer.member("dataElementValueDimension", self.dataElementValueDimension)
         writer.member("dataType", self.dataType)
         writer.member("description", self.description_)
@@ -1078,8 +1434,8 @@ extension EventVisualization {
         writer.member("eventStatus", self.eventStatus)
         writer.member("favorite", self.favorite)
         writer.member("favorites", self.favorites)
-        writer.member("filter", self.filter)
-        writer.member("filterDimension", self.filterDimension)
+        writer.member("filterDimensions", self.filterDimensions)
+        writer.member("filters", self.filters)
         writer.member("fixColumnHeaders", self.fixColumnHeaders)
         writer.member("fixRowHeaders", self.fixRowHeaders)
         writer.member("fontSize", self.fontSize)
@@ -1093,8 +1449,8 @@ extension EventVisualization {
         writer.member("hideTitle", self.hideTitle)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("interpretation", self.interpretation)
-        writer.member("itemOrganisationUnitGroup", self.itemOrganisationUnitGroup)
+        writer.member("interpretations", self.interpretations)
+        writer.member("itemOrganisationUnitGroups", self.itemOrganisationUnitGroups)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("legacy", self.legacy)
@@ -1103,16 +1459,16 @@ extension EventVisualization {
         writer.member("name", self.name)
         writer.member("noSpaceBetweenColumns", self.noSpaceBetweenColumns)
         writer.member("orgUnitField", self.orgUnitField)
-        writer.member("organisationUnit", self.organisationUnit)
-        writer.member("organisationUnitGroupSetDimension", self.organisationUnitGroupSetDimension)
-        writer.member("organisationUnitLevel", self.organisationUnitLevel)
+        writer.member("organisationUnitGroupSetDimensions", self.organisationUnitGroupSetDimensions)
+        writer.member("organisationUnitLevels", self.organisationUnitLevels)
+        writer.member("organisationUnits", self.organisationUnits)
         writer.member("outputType", self.outputType)
         writer.member("parentGraphMap", self.parentGraphMap)
         writer.member("percentStackedValues", self.percentStackedValues)
-        writer.member("period", self.period)
+        writer.member("periods", self.periods)
         writer.member("program", self.program)
-        writer.member("programDimension", self.programDimension)
-        writer.member("programIndicatorDimension", self.programIndicatorDimension)
+        writer.member("programDimensions", self.programDimensions)
+        writer.member("programIndicatorDimensions", self.programIndicatorDimensions)
         writer.member("programStage", self.programStage)
         writer.member("programStatus", self.programStatus)
         writer.member("rangeAxisDecimals", self.rangeAxisDecimals)
@@ -1123,11 +1479,11 @@ extension EventVisualization {
         writer.member("rawPeriods", self.rawPeriods)
         writer.member("regressionType", self.regressionType)
         writer.member("relativePeriods", self.relativePeriods)
-        writer.member("repetition", self.repetition)
-        writer.member("row", self.row)
-        writer.member("rowDimension", self.rowDimension)
+        writer.member("repetitions", self.repetitions)
+        writer.member("rowDimensions", self.rowDimensions)
         writer.member("rowSubTotals", self.rowSubTotals)
         writer.member("rowTotals", self.rowTotals)
+        writer.member("rows", self.rows)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("showData", self.showData)
@@ -1136,10 +1492,10 @@ extension EventVisualization {
         writer.member("simpleDimensions", self.simpleDimensions)
         writer.member("skipRounding", self.skipRounding)
         writer.member("sortOrder", self.sortOrder)
-        writer.member("sortingItem", self.sortingItem)
+        writer.member("sorting", self.sorting)
         writer.member("startDate", self.startDate)
         writer.member("subscribed", self.subscribed)
-        writer.member("subscriber", self.subscriber)
+        writer.member("subscribers", self.subscribers)
         writer.member("subtitle", self.subtitle)
         writer.member("targetLineLabel", self.targetLineLabel)
         writer.member("targetLineValue", self.targetLineValue)
@@ -1147,7 +1503,7 @@ extension EventVisualization {
         writer.member("title", self.title)
         writer.member("topLimit", self.topLimit)
         writer.member("trackedEntityType", self.trackedEntityType)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("user", self.user)
         writer.member("userOrgUnitType", self.userOrgUnitType)
@@ -1185,7 +1541,7 @@ extension ExchangeSource {
             switch key {
             case "params": self.params = try reader.readMember(key, unknown: &unknownMembers)
             case "requests": self.requests = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1194,280 +1550,6 @@ extension ExchangeSource {
         writer.beginObject()
         writer.member("params", self.params)
         writer.member("requests", self.requests)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - ExchangeTarget
-
-/// The DHIS2 API shape `ExchangeTarget` (used by other models), 2.41–2.44.
-///
-/// Source: OpenAPI `#/components/schemas/ExchangeTarget` (2.41–2.44).
-public struct ExchangeTarget: DHIS2Model {
-    /// `api`, 2.41–2.44.
-    @Indirect public var api: Api?
-    /// `request`, 2.41–2.44.
-    @Indirect public var request: TargetRequest?
-    /// `type`, 2.41–2.44; required in every version.
-    /// Versions disagree on the type (2.42+: `TargetType`; until 2.41: `String`); `TargetType` decodes all of them.
-    public var type: TargetType
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// A value with the members every version requires; set the others as needed.
-    public init(type: TargetType) {
-        self.type = type
-    }
-}
-
-extension ExchangeTarget {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        var _api: Api? = nil
-        var _request: TargetRequest? = nil
-        var _type: TargetType? = nil
-        var unknownMembers: [String: JSONValue] = [:]
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "api": _api = try reader.readMember(key, unknown: &unknownMembers)
-            case "request": _request = try reader.readMember(key, unknown: &unknownMembers)
-            case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-        guard let _type else {
-            throw reader.missingMember("type", in: "ExchangeTarget")
-        }
-        self.init(type: _type)
-        self.api = _api
-        self.request = _request
-        self.unknownMembers = unknownMembers
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("api", self.api)
-        writer.member("request", self.request)
-        writer.member("type", self.type)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - ExecutionPlan
-
-/// The DHIS2 API shape `ExecutionPlan` (used by other models), 2.41–2.44.
-///
-/// Source: OpenAPI `#/components/schemas/ExecutionPlan` (2.41–2.44).
-public struct ExecutionPlan: DHIS2Model {
-    /// `executionTime`, 2.41–2.44.
-    public var executionTime: Double?
-    /// `plan`, 2.41–2.44.
-    public var plan: JSONValue?
-    /// `planningTime`, 2.41–2.44.
-    public var planningTime: Double?
-    /// `query`, 2.41–2.44.
-    public var query: String?
-    /// `timeInMillis`, 2.41–2.44.
-    public var timeInMillis: Double?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension ExecutionPlan {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "executionTime": self.executionTime = try reader.readMember(key, unknown: &unknownMembers)
-            case "plan": self.plan = try reader.readMember(key, unknown: &unknownMembers)
-            case "planningTime": self.planningTime = try reader.readMember(key, unknown: &unknownMembers)
-            case "query": self.query = try reader.readMember(key, unknown: &unknownMembers)
-            case "timeInMillis": self.timeInMillis = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("executionTime", self.executionTime)
-        writer.member("plan", self.plan)
-        writer.member("planningTime", self.planningTime)
-        writer.member("query", self.query)
-        writer.member("timeInMillis", self.timeInMillis)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - ExpressionDimensionItem
-
-/// The DHIS2 metadata type `expressionDimensionItem` (`org.hisp.dhis.expressiondimensionitem.ExpressionDimensionItem`), 2.41–2.44.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.expressiondimensionitem.ExpressionDimensionItem` (2.41–2.44); OpenAPI `#/components/schemas/ExpressionDimensionItem` (2.41–2.44).
-public struct ExpressionDimensionItem: MetadataModel {
-    /// `access`, 2.41–2.44; complex.
-    @Indirect public var access: Access?
-    /// `aggregateExportAttributeOptionCombo`, 2.41–2.44; text.
-    public var aggregateExportAttributeOptionCombo: String?
-    /// `aggregateExportCategoryOptionCombo`, 2.41–2.44; text.
-    public var aggregateExportCategoryOptionCombo: String?
-    /// `aggregationType`, 2.41–2.44; constant.
-    public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    public var attributeValues: [AttributeValue]?
-    /// `code`, 2.41–2.44; identifier, owned, unique.
-    public var code: String?
-    /// `created`, 2.41–2.44; date, owned.
-    public var created: String?
-    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var createdBy: User?
-    /// `description`, 2.41–2.44; text, owned.
-    public var description_: String?
-    /// `dimensionItem`, 2.41–2.44; text.
-    public var dimensionItem: String?
-    /// `dimensionItemType`, 2.41–2.44; constant.
-    public var dimensionItemType: DimensionItemType?
-    /// `displayDescription`, 2.41–2.44; text.
-    public var displayDescription: String?
-    /// `displayFormName`, 2.41–2.44; text.
-    public var displayFormName: String?
-    /// `displayName`, 2.41–2.44; text.
-    public var displayName: String?
-    /// `displayShortName`, 2.41–2.44; text.
-    public var displayShortName: String?
-    /// `expression`, 2.41–2.44; text, owned.
-    public var expression: String?
-    /// `favorite`, until 2.43; boolean.
-    public var favorite: Bool?
-    /// `formName`, 2.41–2.44; text, owned.
-    public var formName: String?
-    /// `href`, 2.41–2.44; url.
-    public var href: String?
-    /// `id`, 2.41–2.44; identifier, owned, unique.
-    public var id: String?
-    /// `lastUpdated`, 2.41–2.44; date, owned.
-    public var lastUpdated: String?
-    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var lastUpdatedBy: User?
-    /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
-    @Indirect public var legendSet: LegendSet?
-    /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`.
-    public var legendSets: [LegendSet]?
-    /// `missingValueStrategy`, 2.41–2.44; constant, owned.
-    public var missingValueStrategy: MissingValueStrategy?
-    /// `name`, 2.41–2.44; text, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var name: String?
-    /// `queryMods`, 2.41–2.44; complex.
-    @Indirect public var queryMods: QueryModifiers?
-    /// `sharing`, 2.41–2.44; complex, owned.
-    @Indirect public var sharing: Sharing?
-    /// `shortName`, 2.41–2.44; text, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var shortName: String?
-    /// `slidingWindow`, 2.41–2.44; boolean, owned.
-    public var slidingWindow: Bool?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
-    @Indirect public var user: User?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension ExpressionDimensionItem {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "aggregateExportAttributeOptionCombo": self.aggregateExportAttributeOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "aggregateExportCategoryOptionCombo": self.aggregateExportCategoryOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
-            case "dimensionItem": self.dimensionItem = try reader.readMember(key, unknown: &unknownMembers)
-            case "dimensionItemType": self.dimensionItemType = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayFormName": self.displayFormName = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "expression": self.expression = try reader.readMember(key, unknown: &unknownMembers)
-            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
-            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
-            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
-            case "legendSets": self.legendSets = try reader.readMember(key, unknown: &unknownMembers)
-            case "missingValueStrategy": self.missingValueStrategy = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
-            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "slidingWindow": self.slidingWindow = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
-            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("access", self.access)
-        writer.member("aggregateExportAttributeOptionCombo", self.aggregateExportAttributeOptionCombo)
-        writer.member("aggregateExportCategoryOptionCombo", self.aggregateExportCategoryOptionCombo)
-        writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
-        writer.member("attributeValues", self.attributeValues)
-        writer.member("code", self.code)
-        writer.member("created", self.created)
-        writer.member("createdBy", self.createdBy)
-        writer.member("description", self.description_)
-        writer.member("dimensionItem", self.dimensionItem)
-        writer.member("dimensionItemType", self.dimensionItemType)
-        writer.member("displayDescription", self.displayDescription)
-        writer.member("displayFormName", self.displayFormName)
-        writer.member("displayName", self.displayName)
-        writer.member("displayShortName", self.displayShortName)
-        writer.member("expression", self.expression)
-        writer.member("favorite", self.favorite)
-        writer.member("formName", self.formName)
-        writer.member("href", self.href)
-        writer.member("id", self.id)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("legendSet", self.legendSet)
-        writer.member("legendSets", self.legendSets)
-        writer.member("missingValueStrategy", self.missingValueStrategy)
-        writer.member("name", self.name)
-        writer.member("queryMods", self.queryMods)
-        writer.member("sharing", self.sharing)
-        writer.member("shortName", self.shortName)
-        writer.member("slidingWindow", self.slidingWindow)
-        writer.member("translation", self.translation)
-        writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

@@ -2,6 +2,282 @@
 // Do not edit: change the generator (Sources/DHIS2Codegen) and regenerate.
 import DHIS2Core
 
+// MARK: - ExchangeTarget
+
+/// The DHIS2 API shape `ExchangeTarget` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/ExchangeTarget` (2.41–2.44).
+public struct ExchangeTarget: DHIS2Model {
+    /// `api`, 2.41–2.44.
+    @Indirect public var api: Api?
+    /// `request`, 2.41–2.44.
+    @Indirect public var request: TargetRequest?
+    /// `type`, 2.41–2.44; required in every version.
+    /// Versions disagree on the type (2.42+: `TargetType`; until 2.41: `String`); `TargetType` decodes all of them.
+    public var type: TargetType
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// A value with the members every version requires; set the others as needed.
+    public init(type: TargetType) {
+        self.type = type
+    }
+}
+
+extension ExchangeTarget {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        var _api: Api? = nil
+        var _request: TargetRequest? = nil
+        var _type: TargetType? = nil
+        var unknownMembers: [String: JSONValue] = [:]
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "api": _api = try reader.readMember(key, unknown: &unknownMembers)
+            case "request": _request = try reader.readMember(key, unknown: &unknownMembers)
+            case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+        guard let _type else {
+            throw reader.missingMember("type", in: "ExchangeTarget")
+        }
+        self.init(type: _type)
+        self.api = _api
+        self.request = _request
+        self.unknownMembers = unknownMembers
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("api", self.api)
+        writer.member("request", self.request)
+        writer.member("type", self.type)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - ExecutionPlan
+
+/// The DHIS2 API shape `ExecutionPlan` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/ExecutionPlan` (2.41–2.44).
+public struct ExecutionPlan: DHIS2Model {
+    /// `executionTime`, 2.41–2.44.
+    public var executionTime: Double?
+    /// `plan`, 2.41–2.44.
+    public var plan: JSONValue?
+    /// `planningTime`, 2.41–2.44.
+    public var planningTime: Double?
+    /// `query`, 2.41–2.44.
+    public var query: String?
+    /// `timeInMillis`, 2.41–2.44.
+    public var timeInMillis: Double?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension ExecutionPlan {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "executionTime": self.executionTime = try reader.readMember(key, unknown: &unknownMembers)
+            case "plan": self.plan = try reader.readMember(key, unknown: &unknownMembers)
+            case "planningTime": self.planningTime = try reader.readMember(key, unknown: &unknownMembers)
+            case "query": self.query = try reader.readMember(key, unknown: &unknownMembers)
+            case "timeInMillis": self.timeInMillis = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("executionTime", self.executionTime)
+        writer.member("plan", self.plan)
+        writer.member("planningTime", self.planningTime)
+        writer.member("query", self.query)
+        writer.member("timeInMillis", self.timeInMillis)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - ExpressionDimensionItem
+
+/// The DHIS2 metadata type `expressionDimensionItem` (`org.hisp.dhis.expressiondimensionitem.ExpressionDimensionItem`), 2.41–2.44.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.expressiondimensionitem.ExpressionDimensionItem` (2.41–2.44); OpenAPI `#/components/schemas/ExpressionDimensionItem` (2.41–2.44).
+public struct ExpressionDimensionItem: MetadataModel {
+    /// `access`, 2.41–2.44; complex.
+    @Indirect public var access: Access?
+    /// `aggregateExportAttributeOptionCombo`, 2.41–2.44; text.
+    public var aggregateExportAttributeOptionCombo: String?
+    /// `aggregateExportCategoryOptionCombo`, 2.41–2.44; text.
+    public var aggregateExportCategoryOptionCombo: String?
+    /// `aggregationType`, 2.41–2.44; constant.
+    public var aggregationType: AggregationType?
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    public var attributeValues: [AttributeValue]?
+    /// `code`, 2.41–2.44; identifier, owned, unique.
+    public var code: String?
+    /// `created`, 2.41–2.44; date, owned.
+    public var created: String?
+    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var createdBy: User?
+    /// `description`, 2.41–2.44; text, owned.
+    public var description_: String?
+    /// `dimensionItem`, 2.41–2.44; text.
+    public var dimensionItem: String?
+    /// `dimensionItemType`, 2.41–2.44; constant.
+    public var dimensionItemType: DimensionItemType?
+    /// `displayDescription`, 2.41–2.44; text.
+    public var displayDescription: String?
+    /// `displayFormName`, 2.41–2.44; text.
+    public var displayFormName: String?
+    /// `displayName`, 2.41–2.44; text.
+    public var displayName: String?
+    /// `displayShortName`, 2.41–2.44; text.
+    public var displayShortName: String?
+    /// `expression`, 2.41–2.44; text, owned.
+    public var expression: String?
+    /// `favorite`, until 2.43; boolean.
+    public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `formName`, 2.41–2.44; text, owned.
+    public var formName: String?
+    /// `href`, 2.41–2.44; url.
+    public var href: String?
+    /// `id`, 2.41–2.44; identifier, owned, unique.
+    public var id: String?
+    /// `lastUpdated`, 2.41–2.44; date, owned.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var lastUpdatedBy: User?
+    /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
+    @Indirect public var legendSet: LegendSet?
+    /// `legendSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.LegendSet`.
+    public var legendSets: [LegendSet]?
+    /// `missingValueStrategy`, 2.41–2.44; constant, owned.
+    public var missingValueStrategy: MissingValueStrategy?
+    /// `name`, 2.41–2.44; text, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var name: String?
+    /// `queryMods`, 2.41–2.44; complex.
+    @Indirect public var queryMods: QueryModifiers?
+    /// `sharing`, 2.41–2.44; complex, owned.
+    @Indirect public var sharing: Sharing?
+    /// `shortName`, 2.41–2.44; text, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var shortName: String?
+    /// `slidingWindow`, 2.41–2.44; boolean, owned.
+    public var slidingWindow: Bool?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
+    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension ExpressionDimensionItem {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "aggregateExportAttributeOptionCombo": self.aggregateExportAttributeOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
+            case "aggregateExportCategoryOptionCombo": self.aggregateExportCategoryOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
+            case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimensionItem": self.dimensionItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimensionItemType": self.dimensionItemType = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayFormName": self.displayFormName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "expression": self.expression = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "legendSets": self.legendSets = try reader.readMember(key, unknown: &unknownMembers)
+            case "missingValueStrategy": self.missingValueStrategy = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "slidingWindow": self.slidingWindow = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("aggregateExportAttributeOptionCombo", self.aggregateExportAttributeOptionCombo)
+        writer.member("aggregateExportCategoryOptionCombo", self.aggregateExportCategoryOptionCombo)
+        writer.member("aggregationType", self.aggregationType)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("description", self.description_)
+        writer.member("dimensionItem", self.dimensionItem)
+        writer.member("dimensionItemType", self.dimensionItemType)
+        writer.member("displayDescription", self.displayDescription)
+        writer.member("displayFormName", self.displayFormName)
+        writer.member("displayName", self.displayName)
+        writer.member("displayShortName", self.displayShortName)
+        writer.member("expression", self.expression)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("formName", self.formName)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("legendSet", self.legendSet)
+        writer.member("legendSets", self.legendSets)
+        writer.member("missingValueStrategy", self.missingValueStrategy)
+        writer.member("name", self.name)
+        writer.member("queryMods", self.queryMods)
+        writer.member("sharing", self.sharing)
+        writer.member("shortName", self.shortName)
+        writer.member("slidingWindow", self.slidingWindow)
+        writer.member("translations", self.translations)
+        writer.member("user", self.user)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - ExternalMapLayer
 
 /// The DHIS2 metadata type `externalMapLayer` (`org.hisp.dhis.mapping.ExternalMapLayer`), 2.41–2.44.
@@ -14,9 +290,7 @@ import DHIS2Core
 public struct ExternalMapLayer: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `attribution`, 2.41–2.44; text, owned.
     public var attribution: String?
@@ -34,6 +308,9 @@ public struct ExternalMapLayer: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -64,8 +341,9 @@ public struct ExternalMapLayer: MetadataModel {
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `url`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var url: String?
@@ -85,7 +363,6 @@ extension ExternalMapLayer {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "attribution": self.attribution = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
@@ -95,6 +372,7 @@ extension ExternalMapLayer {
             case "descriptionUrl": self.descriptionUrl = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "image": self.image = try reader.readMember(key, unknown: &unknownMembers)
@@ -108,10 +386,10 @@ extension ExternalMapLayer {
             case "mapService": self.mapService = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "url": self.url = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -119,7 +397,6 @@ extension ExternalMapLayer {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("attribution", self.attribution)
         writer.member("code", self.code)
@@ -129,6 +406,7 @@ extension ExternalMapLayer {
         writer.member("descriptionUrl", self.descriptionUrl)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("image", self.image)
@@ -142,7 +420,7 @@ extension ExternalMapLayer {
         writer.member("mapService", self.mapService)
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("url", self.url)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
@@ -165,9 +443,7 @@ public struct FileResource: MetadataModel {
     /// `assigned`, 2.41–2.44; boolean, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var assigned: Bool?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -190,6 +466,9 @@ public struct FileResource: MetadataModel {
     public var domain: FileResourceDomain?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `hasMultipleStorageFiles`, 2.41–2.44; boolean, owned.
     public var hasMultipleStorageFiles: Bool?
     /// `href`, 2.41–2.44; url.
@@ -207,8 +486,9 @@ public struct FileResource: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `storageStatus`, 2.41–2.44; constant.
     public var storageStatus: FileResourceStorageStatus?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -226,7 +506,6 @@ extension FileResource {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "assigned": self.assigned = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "contentLength": self.contentLength = try reader.readMember(key, unknown: &unknownMembers)
@@ -237,6 +516,7 @@ extension FileResource {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "domain": self.domain = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "hasMultipleStorageFiles": self.hasMultipleStorageFiles = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -245,9 +525,9 @@ extension FileResource {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "storageStatus": self.storageStatus = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -256,7 +536,6 @@ extension FileResource {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("assigned", self.assigned)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("contentLength", self.contentLength)
@@ -267,6 +546,7 @@ extension FileResource {
         writer.member("displayName", self.displayName)
         writer.member("domain", self.domain)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("hasMultipleStorageFiles", self.hasMultipleStorageFiles)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -275,7 +555,7 @@ extension FileResource {
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
         writer.member("storageStatus", self.storageStatus)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -316,7 +596,7 @@ extension FileTypeValueOptions {
             case "allowedContentTypes": _allowedContentTypes = try reader.readMember(key, unknown: &unknownMembers)
             case "maxFileSize": _maxFileSize = try reader.readMember(key, unknown: &unknownMembers)
             case "version": _version = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _maxFileSize else {
@@ -365,7 +645,7 @@ extension Filter {
             switch key {
             case "dimension": self.dimension = try reader.readMember(key, unknown: &unknownMembers)
             case "items": self.items = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -404,7 +684,7 @@ extension FilterOptions {
             switch key {
             case "expanded": self.expanded = try reader.readMember(key, unknown: &unknownMembers)
             case "visible": self.visible = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -448,7 +728,7 @@ extension FilterPeriod {
             switch key {
             case "periodFrom": _periodFrom = try reader.readMember(key, unknown: &unknownMembers)
             case "periodTo": _periodTo = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _periodFrom else {
@@ -522,7 +802,7 @@ extension FontStyle {
             case "textAlign": _textAlign = try reader.readMember(key, unknown: &unknownMembers)
             case "textColor": _textColor = try reader.readMember(key, unknown: &unknownMembers)
             case "underline": _underline = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _font else {
@@ -654,7 +934,7 @@ extension Grid {
             case "visibleRows": _visibleRows = try reader.readMember(key, unknown: &unknownMembers)
             case "visibleWidth": _visibleWidth = try reader.readMember(key, unknown: &unknownMembers)
             case "width": _width = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _headerWidth else {
@@ -780,7 +1060,7 @@ extension GridHeader {
             case "stageOffset": _stageOffset = try reader.readMember(key, unknown: &unknownMembers)
             case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": _valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _valueType else {
@@ -852,7 +1132,7 @@ extension HttpBasicAuthScheme {
             case "password": _password = try reader.readMember(key, unknown: &unknownMembers)
             case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
             case "username": _username = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _password else {
@@ -926,7 +1206,7 @@ extension Icon {
             case "key": self.key = try reader.readMember(key, unknown: &unknownMembers)
             case "keywords": self.keywords = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -968,9 +1248,7 @@ public struct Indicator: MetadataModel {
     /// `annualized`, 2.41–2.44; boolean, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var annualized: Bool?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -978,8 +1256,9 @@ public struct Indicator: MetadataModel {
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
-    /// `dataSet`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.DataSet`.
-    public var dataSet: [DataSet]?
+    /// `dataSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.DataSet`.
+    /// `/api/schemas` names it `dataSet`; the JSON member is `dataSets`.
+    public var dataSets: [DataSet]?
     /// `decimals`, 2.41–2.44; integer, owned.
     public var decimals: Int?
     /// `denominator`, 2.41–2.44; text, owned.
@@ -1011,14 +1290,18 @@ public struct Indicator: MetadataModel {
     public var explodedNumerator: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text, owned.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `indicatorGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.IndicatorGroup`.
-    public var indicatorGroup: [IndicatorGroup]?
+    /// `indicatorGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.IndicatorGroup`.
+    /// `/api/schemas` names it `indicatorGroup`; the JSON member is `indicatorGroups`.
+    public var indicatorGroups: [IndicatorGroup]?
     /// `indicatorType`, 2.41–2.44; reference to `org.hisp.dhis.indicator.IndicatorType`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var indicatorType: IndicatorType?
@@ -1047,8 +1330,9 @@ public struct Indicator: MetadataModel {
     public var shortName: String?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `url`, 2.41–2.44; url, owned.
     public var url: String?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
@@ -1071,12 +1355,11 @@ extension Indicator {
             case "aggregateExportCategoryOptionCombo": self.aggregateExportCategoryOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
             case "annualized": self.annualized = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataSet": self.dataSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataSets": self.dataSets = try reader.readMember(key, unknown: &unknownMembers)
             case "decimals": self.decimals = try reader.readMember(key, unknown: &unknownMembers)
             case "denominator": self.denominator = try reader.readMember(key, unknown: &unknownMembers)
             case "denominatorDescription": self.denominatorDescription = try reader.readMember(key, unknown: &unknownMembers)
@@ -1092,10 +1375,11 @@ extension Indicator {
             case "explodedDenominator": self.explodedDenominator = try reader.readMember(key, unknown: &unknownMembers)
             case "explodedNumerator": self.explodedNumerator = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "indicatorGroup": self.indicatorGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "indicatorGroups": self.indicatorGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "indicatorType": self.indicatorType = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
@@ -1108,10 +1392,10 @@ extension Indicator {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "url": self.url = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1123,12 +1407,11 @@ extension Indicator {
         writer.member("aggregateExportCategoryOptionCombo", self.aggregateExportCategoryOptionCombo)
         writer.member("aggregationType", self.aggregationType)
         writer.member("annualized", self.annualized)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
-        writer.member("dataSet", self.dataSet)
+        writer.member("dataSets", self.dataSets)
         writer.member("decimals", self.decimals)
         writer.member("denominator", self.denominator)
         writer.member("denominatorDescription", self.denominatorDescription)
@@ -1144,10 +1427,11 @@ extension Indicator {
         writer.member("explodedDenominator", self.explodedDenominator)
         writer.member("explodedNumerator", self.explodedNumerator)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("indicatorGroup", self.indicatorGroup)
+        writer.member("indicatorGroups", self.indicatorGroups)
         writer.member("indicatorType", self.indicatorType)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
@@ -1160,7 +1444,7 @@ extension Indicator {
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("style", self.style)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("url", self.url)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
@@ -1180,9 +1464,7 @@ extension Indicator {
 public struct IndicatorGroup: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -1196,16 +1478,21 @@ public struct IndicatorGroup: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
-    /// `groupSet`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.IndicatorGroupSet`.
-    public var groupSet: [IndicatorGroupSet]?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `groupSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.IndicatorGroupSet`.
+    /// `/api/schemas` names it `groupSet`; the JSON member is `groupSets`.
+    public var groupSets: [IndicatorGroupSet]?
     /// `href`, 2.41–2.44; text.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `indicator`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.Indicator`, owned.
-    public var indicator: [Indicator]?
     /// `indicatorGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.indicator.IndicatorGroupSet`.
     @Indirect public var indicatorGroupSet: IndicatorGroupSet?
+    /// `indicators`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.Indicator`, owned.
+    /// `/api/schemas` names it `indicator`; the JSON member is `indicators`.
+    public var indicators: [Indicator]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -1215,8 +1502,9 @@ public struct IndicatorGroup: MetadataModel {
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1233,7 +1521,6 @@ extension IndicatorGroup {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -1241,18 +1528,19 @@ extension IndicatorGroup {
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "groupSet": self.groupSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "groupSets": self.groupSets = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "indicator": self.indicator = try reader.readMember(key, unknown: &unknownMembers)
             case "indicatorGroupSet": self.indicatorGroupSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "indicators": self.indicators = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1260,7 +1548,6 @@ extension IndicatorGroup {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -1268,16 +1555,17 @@ extension IndicatorGroup {
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
-        writer.member("groupSet", self.groupSet)
+        writer.member("favorites", self.favorites)
+        writer.member("groupSets", self.groupSets)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("indicator", self.indicator)
         writer.member("indicatorGroupSet", self.indicatorGroupSet)
+        writer.member("indicators", self.indicators)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -1296,10 +1584,8 @@ extension IndicatorGroup {
 public struct IndicatorGroupSet: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    /// Versions disagree on the type (2.42: `[AttributeValue]`; 2.43+: `JSONValue`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -1319,12 +1605,16 @@ public struct IndicatorGroupSet: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; text.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `indicatorGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.IndicatorGroup`, owned.
-    public var indicatorGroup: [IndicatorGroup]?
+    /// `indicatorGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.IndicatorGroup`, owned.
+    /// `/api/schemas` names it `indicatorGroup`; the JSON member is `indicatorGroups`.
+    public var indicatorGroups: [IndicatorGroup]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -1337,8 +1627,9 @@ public struct IndicatorGroupSet: MetadataModel {
     /// `shortName`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1355,7 +1646,6 @@ extension IndicatorGroupSet {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "compulsory": self.compulsory = try reader.readMember(key, unknown: &unknownMembers)
@@ -1366,17 +1656,18 @@ extension IndicatorGroupSet {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "indicatorGroup": self.indicatorGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "indicatorGroups": self.indicatorGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1384,7 +1675,6 @@ extension IndicatorGroupSet {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("compulsory", self.compulsory)
@@ -1395,15 +1685,16 @@ extension IndicatorGroupSet {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("indicatorGroup", self.indicatorGroup)
+        writer.member("indicatorGroups", self.indicatorGroups)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -1422,9 +1713,7 @@ extension IndicatorGroupSet {
 public struct IndicatorType: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -1439,6 +1728,9 @@ public struct IndicatorType: MetadataModel {
     public var factor: Int?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -1454,8 +1746,9 @@ public struct IndicatorType: MetadataModel {
     public var number: Bool?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1472,7 +1765,6 @@ extension IndicatorType {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -1480,6 +1772,7 @@ extension IndicatorType {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "factor": self.factor = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -1487,9 +1780,9 @@ extension IndicatorType {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "number": self.number = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1497,7 +1790,6 @@ extension IndicatorType {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -1505,6 +1797,7 @@ extension IndicatorType {
         writer.member("displayName", self.displayName)
         writer.member("factor", self.factor)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -1512,165 +1805,8 @@ extension IndicatorType {
         writer.member("name", self.name)
         writer.member("number", self.number)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - Interpretation
-
-/// The DHIS2 metadata type `interpretation` (`org.hisp.dhis.interpretation.Interpretation`), 2.41–2.44.
-///
-/// Collection path `/api/interpretations`, JSON key `interpretations`.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.interpretation.Interpretation` (2.41–2.44); OpenAPI `#/components/schemas/Interpretation` (2.41–2.44).
-public struct Interpretation: MetadataModel {
-    /// `access`, 2.41–2.44; complex.
-    @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    public var attributeValues: [AttributeValue]?
-    /// `code`, 2.41–2.44; identifier.
-    public var code: String?
-    /// `comment`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.InterpretationComment`, owned.
-    public var comment: [InterpretationComment]?
-    /// `created`, 2.41–2.44; date, owned.
-    public var created: String?
-    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var createdBy: User?
-    /// `dataSet`, 2.41–2.44; reference to `org.hisp.dhis.dataset.DataSet`, owned.
-    @Indirect public var dataSet: DataSet?
-    /// `displayName`, 2.41–2.44; text.
-    public var displayName: String?
-    /// `eventChart`, 2.41–2.44; reference to `org.hisp.dhis.eventchart.EventChart`, owned.
-    @Indirect public var eventChart: EventChart?
-    /// `eventReport`, 2.41–2.44; reference to `org.hisp.dhis.eventreport.EventReport`, owned.
-    @Indirect public var eventReport: EventReport?
-    /// `eventVisualization`, 2.41–2.44; reference to `org.hisp.dhis.eventvisualization.EventVisualization`, owned.
-    @Indirect public var eventVisualization: EventVisualization?
-    /// `favorite`, until 2.43; boolean.
-    public var favorite: Bool?
-    /// `href`, 2.41–2.44; url.
-    public var href: String?
-    /// `id`, 2.41–2.44; identifier, owned.
-    public var id: String?
-    /// `lastUpdated`, 2.41–2.44; date, owned.
-    public var lastUpdated: String?
-    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
-    @Indirect public var lastUpdatedBy: User?
-    /// `likeByUser`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`, owned.
-    public var likeByUser: [User]?
-    /// `likes`, 2.41–2.44; integer, owned.
-    /// Typed by an override: Declared as an object (a reference), but the real export (fixtures/play/metadata.json, interpretations[].likes) holds an integer count.
-    public var likes: Int?
-    /// `map`, 2.41–2.44; reference to `org.hisp.dhis.mapping.Map`, owned.
-    @Indirect public var map: Map?
-    /// `mentions`, 2.41–2.44; collection of complex, owned.
-    public var mentions: [Mention]?
-    /// `name`, 2.41–2.44; text.
-    public var name: String?
-    /// `organisationUnit`, 2.41–2.44; reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    @Indirect public var organisationUnit: OrganisationUnit?
-    /// `period`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.42: `ObjectReference`; 2.43+: `JSONValue`; until 2.41: `String`); `JSONValue` decodes all of them.
-    public var period: JSONValue?
-    /// `sharing`, 2.41–2.44; complex, owned.
-    @Indirect public var sharing: Sharing?
-    /// `text`, 2.41–2.44; text, owned.
-    public var text: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
-    /// `type`, 2.41–2.44; constant.
-    public var type: AnalyticsFavoriteType?
-    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
-    @Indirect public var user: User?
-    /// `visualization`, 2.41–2.44; reference to `org.hisp.dhis.visualization.Visualization`, owned.
-    @Indirect public var visualization: Visualization?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension Interpretation {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "comment": self.comment = try reader.readMember(key, unknown: &unknownMembers)
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataSet": self.dataSet = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "eventChart": self.eventChart = try reader.readMember(key, unknown: &unknownMembers)
-            case "eventReport": self.eventReport = try reader.readMember(key, unknown: &unknownMembers)
-            case "eventVisualization": self.eventVisualization = try reader.readMember(key, unknown: &unknownMembers)
-            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
-            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "likeByUser": self.likeByUser = try reader.readMember(key, unknown: &unknownMembers)
-            case "likes": self.likes = try reader.readMember(key, unknown: &unknownMembers)
-            case "map": self.map = try reader.readMember(key, unknown: &unknownMembers)
-            case "mentions": self.mentions = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
-            case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
-            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "text": self.text = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
-            case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
-            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            case "visualization": self.visualization = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
-        writer.member("attributeValues", self.attributeValues)
-        writer.member("code", self.code)
-        writer.member("comment", self.comment)
-        writer.member("created", self.created)
-        writer.member("createdBy", self.createdBy)
-        writer.member("dataSet", self.dataSet)
-        writer.member("displayName", self.displayName)
-        writer.member("eventChart", self.eventChart)
-        writer.member("eventReport", self.eventReport)
-        writer.member("eventVisualization", self.eventVisualization)
-        writer.member("favorite", self.favorite)
-        writer.member("href", self.href)
-        writer.member("id", self.id)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("likeByUser", self.likeByUser)
-        writer.member("likes", self.likes)
-        writer.member("map", self.map)
-        writer.member("mentions", self.mentions)
-        writer.member("name", self.name)
-        writer.member("organisationUnit", self.organisationUnit)
-        writer.member("period", self.period)
-        writer.member("sharing", self.sharing)
-        writer.member("text", self.text)
-        writer.member("translation", self.translation)
-        writer.member("type", self.type)
-        writer.member("user", self.user)
-        writer.member("visualization", self.visualization)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

@@ -2,6 +2,167 @@
 // Do not edit: change the generator (Sources/DHIS2Codegen) and regenerate.
 import DHIS2Core
 
+// MARK: - Interpretation
+
+/// The DHIS2 metadata type `interpretation` (`org.hisp.dhis.interpretation.Interpretation`), 2.41–2.44.
+///
+/// Collection path `/api/interpretations`, JSON key `interpretations`.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.interpretation.Interpretation` (2.41–2.44); OpenAPI `#/components/schemas/Interpretation` (2.41–2.44).
+public struct Interpretation: MetadataModel {
+    /// `access`, 2.41–2.44; complex.
+    @Indirect public var access: Access?
+    /// `attributeValues`, 2.41–2.44; complex.
+    public var attributeValues: [AttributeValue]?
+    /// `code`, 2.41–2.44; identifier.
+    public var code: String?
+    /// `comments`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.InterpretationComment`, owned.
+    /// `/api/schemas` names it `comment`; the JSON member is `comments`.
+    public var comments: [InterpretationComment]?
+    /// `created`, 2.41–2.44; date, owned.
+    public var created: String?
+    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var createdBy: User?
+    /// `dataSet`, 2.41–2.44; reference to `org.hisp.dhis.dataset.DataSet`, owned.
+    @Indirect public var dataSet: DataSet?
+    /// `displayName`, 2.41–2.44; text.
+    public var displayName: String?
+    /// `eventChart`, 2.41–2.44; reference to `org.hisp.dhis.eventchart.EventChart`, owned.
+    @Indirect public var eventChart: EventChart?
+    /// `eventReport`, 2.41–2.44; reference to `org.hisp.dhis.eventreport.EventReport`, owned.
+    @Indirect public var eventReport: EventReport?
+    /// `eventVisualization`, 2.41–2.44; reference to `org.hisp.dhis.eventvisualization.EventVisualization`, owned.
+    @Indirect public var eventVisualization: EventVisualization?
+    /// `favorite`, until 2.43; boolean.
+    public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `href`, 2.41–2.44; url.
+    public var href: String?
+    /// `id`, 2.41–2.44; identifier, owned.
+    public var id: String?
+    /// `lastUpdated`, 2.41–2.44; date, owned.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var lastUpdatedBy: User?
+    /// `likedBy`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`, owned.
+    /// `/api/schemas` names it `likeByUser`; the JSON member is `likedBy`.
+    public var likedBy: [User]?
+    /// `likes`, 2.41–2.44; integer, owned.
+    /// Typed by an override: Declared as an object (a reference), but the real export (fixtures/play/metadata.json, interpretations[].likes) holds an integer count.
+    public var likes: Int?
+    /// `map`, 2.41–2.44; reference to `org.hisp.dhis.mapping.Map`, owned.
+    @Indirect public var map: Map?
+    /// `mentions`, 2.41–2.44; collection of complex, owned.
+    public var mentions: [Mention]?
+    /// `name`, 2.41–2.44; text.
+    public var name: String?
+    /// `organisationUnit`, 2.41–2.44; reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    @Indirect public var organisationUnit: OrganisationUnit?
+    /// `period`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.42: `ObjectReference`; 2.43+: `JSONValue`; until 2.41: `String`); `JSONValue` decodes all of them.
+    public var period: JSONValue?
+    /// `sharing`, 2.41–2.44; complex, owned.
+    @Indirect public var sharing: Sharing?
+    /// `text`, 2.41–2.44; text, owned.
+    public var text: String?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
+    /// `type`, 2.41–2.44; constant.
+    public var type: AnalyticsFavoriteType?
+    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// `visualization`, 2.41–2.44; reference to `org.hisp.dhis.visualization.Visualization`, owned.
+    @Indirect public var visualization: Visualization?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension Interpretation {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "comments": self.comments = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataSet": self.dataSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "eventChart": self.eventChart = try reader.readMember(key, unknown: &unknownMembers)
+            case "eventReport": self.eventReport = try reader.readMember(key, unknown: &unknownMembers)
+            case "eventVisualization": self.eventVisualization = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "likedBy": self.likedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "likes": self.likes = try reader.readMember(key, unknown: &unknownMembers)
+            case "map": self.map = try reader.readMember(key, unknown: &unknownMembers)
+            case "mentions": self.mentions = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
+            case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "text": self.text = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
+            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            case "visualization": self.visualization = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("comments", self.comments)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("dataSet", self.dataSet)
+        writer.member("displayName", self.displayName)
+        writer.member("eventChart", self.eventChart)
+        writer.member("eventReport", self.eventReport)
+        writer.member("eventVisualization", self.eventVisualization)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("likedBy", self.likedBy)
+        writer.member("likes", self.likes)
+        writer.member("map", self.map)
+        writer.member("mentions", self.mentions)
+        writer.member("name", self.name)
+        writer.member("organisationUnit", self.organisationUnit)
+        writer.member("period", self.period)
+        writer.member("sharing", self.sharing)
+        writer.member("text", self.text)
+        writer.member("translations", self.translations)
+        writer.member("type", self.type)
+        writer.member("user", self.user)
+        writer.member("visualization", self.visualization)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - InterpretationComment
 
 /// The DHIS2 metadata type `interpretationComment` (`org.hisp.dhis.interpretation.InterpretationComment`), 2.41–2.44.
@@ -12,9 +173,7 @@ import DHIS2Core
 public struct InterpretationComment: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier.
     public var code: String?
@@ -27,6 +186,9 @@ public struct InterpretationComment: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned.
@@ -44,8 +206,10 @@ public struct InterpretationComment: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `text`, 2.41–2.44; text, owned.
     public var text: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// Versions disagree on the type (2.42+: `[Translation]`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -62,13 +226,13 @@ extension InterpretationComment {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -77,9 +241,9 @@ extension InterpretationComment {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "text": self.text = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -87,13 +251,13 @@ extension InterpretationComment {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -102,7 +266,7 @@ extension InterpretationComment {
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
         writer.member("text", self.text)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -136,7 +300,7 @@ extension ItemConfig {
             switch key {
             case "insertHeight": self.insertHeight = try reader.readMember(key, unknown: &unknownMembers)
             case "insertPosition": self.insertPosition = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -162,9 +326,7 @@ extension ItemConfig {
 public struct JobConfiguration: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -189,6 +351,9 @@ public struct JobConfiguration: MetadataModel {
     public var executedBy: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -234,8 +399,9 @@ public struct JobConfiguration: MetadataModel {
     public var schedulingType: SchedulingType?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `userUid`, 2.41–2.44; text.
@@ -254,7 +420,6 @@ extension JobConfiguration {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "configurable": self.configurable = try reader.readMember(key, unknown: &unknownMembers)
@@ -267,6 +432,7 @@ extension JobConfiguration {
             case "errorCodes": self.errorCodes = try reader.readMember(key, unknown: &unknownMembers)
             case "executedBy": self.executedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "jobParameters": self.jobParameters = try reader.readMember(key, unknown: &unknownMembers)
@@ -287,10 +453,10 @@ extension JobConfiguration {
             case "queuePosition": self.queuePosition = try reader.readMember(key, unknown: &unknownMembers)
             case "schedulingType": self.schedulingType = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userUid": self.userUid = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -298,7 +464,6 @@ extension JobConfiguration {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("configurable", self.configurable)
@@ -311,6 +476,7 @@ extension JobConfiguration {
         writer.member("errorCodes", self.errorCodes)
         writer.member("executedBy", self.executedBy)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("jobParameters", self.jobParameters)
@@ -331,7 +497,7 @@ extension JobConfiguration {
         writer.member("queuePosition", self.queuePosition)
         writer.member("schedulingType", self.schedulingType)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("userUid", self.userUid)
         writer.unknownMembers(unknownMembers)
@@ -402,7 +568,7 @@ extension JobNotification {
             case "message": _message = try reader.readMember(key, unknown: &unknownMembers)
             case "time": _time = try reader.readMember(key, unknown: &unknownMembers)
             case "uid": _uid = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _category else {
@@ -489,7 +655,7 @@ extension JsonValue {
             case "object": self.object = try reader.readMember(key, unknown: &unknownMembers)
             case "string": self.string = try reader.readMember(key, unknown: &unknownMembers)
             case "undefined": self.undefined = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -536,7 +702,7 @@ extension Keyword {
             switch key {
             case "key": self.key = try reader.readMember(key, unknown: &unknownMembers)
             case "metadataItem": self.metadataItem = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -575,7 +741,7 @@ extension Layout {
             switch key {
             case "columns": self.columns = try reader.readMember(key, unknown: &unknownMembers)
             case "spacing": self.spacing = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -599,10 +765,8 @@ extension Layout {
 public struct Legend: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
-    /// Versions disagree on the type (2.42: `[AttributeValue]`; 2.43+: `JSONValue`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; text, owned, unique.
     public var code: String?
@@ -618,6 +782,9 @@ public struct Legend: MetadataModel {
     public var endValue: Double?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; text.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -634,9 +801,8 @@ public struct Legend: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `startValue`, 2.41–2.44; number, owned.
     public var startValue: Double?
-    /// `translation`, until 2.42; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `translations`, 2.43+; collection of complex, owned.
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[Translation]`); `JSONValue` decodes all of them.
     public var translations: JSONValue?
     /// `user`, until 2.42; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -654,7 +820,6 @@ extension Legend {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "color": self.color = try reader.readMember(key, unknown: &unknownMembers)
@@ -663,6 +828,7 @@ extension Legend {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "endValue": self.endValue = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "image": self.image = try reader.readMember(key, unknown: &unknownMembers)
@@ -671,10 +837,9 @@ extension Legend {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "startValue": self.startValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
             case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -682,7 +847,6 @@ extension Legend {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("color", self.color)
@@ -691,6 +855,7 @@ extension Legend {
         writer.member("displayName", self.displayName)
         writer.member("endValue", self.endValue)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("image", self.image)
@@ -699,7 +864,6 @@ extension Legend {
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
         writer.member("startValue", self.startValue)
-        writer.member("translation", self.translation)
         writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
@@ -740,7 +904,7 @@ extension LegendDefinitions {
             case "showKey": self.showKey = try reader.readMember(key, unknown: &unknownMembers)
             case "strategy": self.strategy = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -768,10 +932,8 @@ extension LegendDefinitions {
 public struct LegendSet: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    /// Versions disagree on the type (2.42: `[AttributeValue]`; 2.43+: `JSONValue`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; text, owned.
     public var code: String?
@@ -783,6 +945,9 @@ public struct LegendSet: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; text.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -791,8 +956,9 @@ public struct LegendSet: MetadataModel {
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
-    /// `legend`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.Legend`, owned.
-    public var legend: [Legend]?
+    /// `legends`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.Legend`, owned.
+    /// `/api/schemas` names it `legend`; the JSON member is `legends`.
+    public var legends: [Legend]?
     /// `name`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
@@ -800,9 +966,7 @@ public struct LegendSet: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `symbolizer`, 2.41–2.44; text, owned.
     public var symbolizer: String?
-    /// `translation`, until 2.42; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `translations`, 2.43+; collection of complex, owned.
+    /// `translations`, 2.41–2.44; collection of complex, owned.
     public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
@@ -820,25 +984,24 @@ extension LegendSet {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "legend": self.legend = try reader.readMember(key, unknown: &unknownMembers)
+            case "legends": self.legends = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "symbolizer": self.symbolizer = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
             case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -846,22 +1009,21 @@ extension LegendSet {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("legend", self.legend)
+        writer.member("legends", self.legends)
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
         writer.member("symbolizer", self.symbolizer)
-        writer.member("translation", self.translation)
         writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
@@ -894,7 +1056,7 @@ extension Line {
             switch key {
             case "title": self.title = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -920,9 +1082,7 @@ extension Line {
 public struct Map: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `basemap`, 2.41–2.44; text, owned.
     public var basemap: String?
@@ -946,7 +1106,7 @@ public struct Map: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, 2.41–2.44; boolean.
     public var favorite: Bool?
-    /// `favorites`, 2.44+; collection of text, owned.
+    /// `favorites`, 2.41–2.44; collection of text, owned.
     public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
@@ -954,8 +1114,9 @@ public struct Map: MetadataModel {
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `interpretation`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
-    public var interpretation: [Interpretation]?
+    /// `interpretations`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
+    /// `/api/schemas` names it `interpretation`; the JSON member is `interpretations`.
+    public var interpretations: [Interpretation]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -964,8 +1125,9 @@ public struct Map: MetadataModel {
     public var latitude: Double?
     /// `longitude`, 2.41–2.44; number, owned.
     public var longitude: Double?
-    /// `mapView`, 2.41–2.44; collection of reference to `org.hisp.dhis.mapping.MapView`, owned.
-    public var mapView: [MapView]?
+    /// `mapViews`, 2.41–2.44; collection of reference to `org.hisp.dhis.mapping.MapView`, owned.
+    /// `/api/schemas` names it `mapView`; the JSON member is `mapViews`.
+    public var mapViews: [MapView]?
     /// `name`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
@@ -975,12 +1137,14 @@ public struct Map: MetadataModel {
     public var shortName: String?
     /// `subscribed`, 2.41–2.44; boolean.
     public var subscribed: Bool?
-    /// `subscriber`, 2.41–2.44; collection of text, owned.
-    public var subscriber: [String]?
+    /// `subscribers`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `subscriber`; the JSON member is `subscribers`.
+    public var subscribers: [String]?
     /// `title`, 2.41–2.44; text, owned.
     public var title: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `zoom`, 2.41–2.44; integer, owned.
@@ -999,7 +1163,6 @@ extension Map {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "basemap": self.basemap = try reader.readMember(key, unknown: &unknownMembers)
             case "basemaps": self.basemaps = try reader.readMember(key, unknown: &unknownMembers)
@@ -1016,22 +1179,22 @@ extension Map {
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "interpretation": self.interpretation = try reader.readMember(key, unknown: &unknownMembers)
+            case "interpretations": self.interpretations = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "latitude": self.latitude = try reader.readMember(key, unknown: &unknownMembers)
             case "longitude": self.longitude = try reader.readMember(key, unknown: &unknownMembers)
-            case "mapView": self.mapView = try reader.readMember(key, unknown: &unknownMembers)
+            case "mapViews": self.mapViews = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "subscribed": self.subscribed = try reader.readMember(key, unknown: &unknownMembers)
-            case "subscriber": self.subscriber = try reader.readMember(key, unknown: &unknownMembers)
+            case "subscribers": self.subscribers = try reader.readMember(key, unknown: &unknownMembers)
             case "title": self.title = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "zoom": self.zoom = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1039,7 +1202,6 @@ extension Map {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("basemap", self.basemap)
         writer.member("basemaps", self.basemaps)
@@ -1056,19 +1218,19 @@ extension Map {
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("interpretation", self.interpretation)
+        writer.member("interpretations", self.interpretations)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("latitude", self.latitude)
         writer.member("longitude", self.longitude)
-        writer.member("mapView", self.mapView)
+        writer.member("mapViews", self.mapViews)
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("subscribed", self.subscribed)
-        writer.member("subscriber", self.subscriber)
+        writer.member("subscribers", self.subscribers)
         writer.member("title", self.title)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("zoom", self.zoom)
         writer.unknownMembers(unknownMembers)
@@ -1092,16 +1254,17 @@ public struct MapView: MetadataModel {
     public var aggregationType: AggregationType?
     /// `areaRadius`, 2.41–2.44; integer, owned.
     public var areaRadius: Int?
-    /// `attributeDimension`, 2.41–2.44; collection of complex, owned.
-    public var attributeDimension: JSONValue?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `attributeDimension`; the JSON member is `attributeDimensions`.
+    public var attributeDimensions: [TrackedEntityAttributeDimension]?
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
-    /// `categoryDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryDimension: [CategoryDimension]?
-    /// `categoryOptionGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryOptionGroupSetDimension: [CategoryOptionGroupSetDimension]?
+    /// `categoryDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryDimension`; the JSON member is `categoryDimensions`.
+    public var categoryDimensions: [CategoryDimension]?
+    /// `categoryOptionGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryOptionGroupSetDimension`; the JSON member is `categoryOptionGroupSetDimensions`.
+    public var categoryOptionGroupSetDimensions: [CategoryOptionGroupSetDimension]?
     /// `classes`, 2.41–2.44; integer, owned.
     public var classes: Int?
     /// `code`, 2.41–2.44; identifier, owned, unique.
@@ -1116,10 +1279,13 @@ public struct MapView: MetadataModel {
     public var colorLow: String?
     /// `colorScale`, 2.41–2.44; text, owned.
     public var colorScale: String?
-    /// `column`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var column: [ObjectReference]?
-    /// `columnDimension`, 2.41–2.44; collection of text, owned.
-    public var columnDimension: [String]?
+    /// `columnDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `columnDimension`; the JSON member is `columnDimensions`.
+    public var columnDimensions: [String]?
+    /// `columns`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// Versions disagree on the type (2.42+: `[DimensionalObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `column`; the JSON member is `columns`.
+    public var columns: [JSONValue]?
     /// `completedOnly`, 2.41–2.44; boolean.
     public var completedOnly: Bool?
     /// `config`, 2.41–2.44; text, owned.
@@ -1130,12 +1296,15 @@ public struct MapView: MetadataModel {
     @Indirect public var createdBy: User?
     /// `cumulativeValues`, 2.41–2.44; boolean.
     public var cumulativeValues: Bool?
-    /// `dataDimensionItem`, 2.41–2.44; collection of complex, owned.
-    public var dataDimensionItem: JSONValue?
-    /// `dataElementDimension`, 2.41–2.44; collection of complex, owned.
-    public var dataElementDimension: [TrackedEntityDataElementDimension]?
-    /// `dataElementGroupSetDimension`, 2.41–2.44; collection of complex.
-    public var dataElementGroupSetDimension: [DataElementGroupSetDimension]?
+    /// `dataDimensionItems`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `dataDimensionItem`; the JSON member is `dataDimensionItems`.
+    public var dataDimensionItems: [DataDimensionItem]?
+    /// `dataElementDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `dataElementDimension`; the JSON member is `dataElementDimensions`.
+    public var dataElementDimensions: [TrackedEntityDataElementDimension]?
+    /// `dataElementGroupSetDimensions`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `dataElementGroupSetDimension`; the JSON member is `dataElementGroupSetDimensions`.
+    public var dataElementGroupSetDimensions: [DataElementGroupSetDimension]?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
     /// `digitGroupSeparator`, 2.41–2.44; constant.
@@ -1172,10 +1341,16 @@ public struct MapView: MetadataModel {
     public var eventStatus: EventStatus?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
-    /// `filter`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var filter: [ObjectReference]?
-    /// `filterDimension`, 2.41–2.44; collection of text, owned.
-    public var filterDimension: [String]?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `filterDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `filterDimension`; the JSON member is `filterDimensions`.
+    public var filterDimensions: [String]?
+    /// `filters`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// Versions disagree on the type (2.42+: `[DimensionalObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `filter`; the JSON member is `filters`.
+    public var filters: [JSONValue]?
     /// `followUp`, 2.41–2.44; boolean, owned.
     public var followUp: Bool?
     /// `formName`, 2.41–2.44; text.
@@ -1196,10 +1371,12 @@ public struct MapView: MetadataModel {
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `interpretation`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
-    public var interpretation: [Interpretation]?
-    /// `itemOrganisationUnitGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
-    public var itemOrganisationUnitGroup: [OrganisationUnitGroup]?
+    /// `interpretations`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
+    /// `/api/schemas` names it `interpretation`; the JSON member is `interpretations`.
+    public var interpretations: [Interpretation]?
+    /// `itemOrganisationUnitGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
+    /// `/api/schemas` names it `itemOrganisationUnitGroup`; the JSON member is `itemOrganisationUnitGroups`.
+    public var itemOrganisationUnitGroups: [OrganisationUnitGroup]?
     /// `labelFontColor`, 2.41–2.44; text, owned.
     public var labelFontColor: String?
     /// `labelFontSize`, 2.41–2.44; text, owned.
@@ -1239,18 +1416,21 @@ public struct MapView: MetadataModel {
     public var orgUnitField: String?
     /// `orgUnitFieldDisplayName`, 2.41–2.44; text.
     public var orgUnitFieldDisplayName: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
     /// `organisationUnitColor`, 2.41–2.44; text, owned.
     public var organisationUnitColor: String?
     /// `organisationUnitGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroupSet`, owned.
     @Indirect public var organisationUnitGroupSet: OrganisationUnitGroupSet?
-    /// `organisationUnitGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var organisationUnitGroupSetDimension: [OrganisationUnitGroupSetDimension]?
-    /// `organisationUnitLevel`, 2.41–2.44; collection of integer, owned.
-    public var organisationUnitLevel: [Int]?
+    /// `organisationUnitGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `organisationUnitGroupSetDimension`; the JSON member is `organisationUnitGroupSetDimensions`.
+    public var organisationUnitGroupSetDimensions: [OrganisationUnitGroupSetDimension]?
+    /// `organisationUnitLevels`, 2.41–2.44; collection of integer, owned.
+    /// `/api/schemas` names it `organisationUnitLevel`; the JSON member is `organisationUnitLevels`.
+    public var organisationUnitLevels: [Int]?
     /// `organisationUnitSelectionMode`, 2.41–2.44; constant, owned.
     public var organisationUnitSelectionMode: OrganisationUnitSelectionMode?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
     /// `parentGraph`, 2.41–2.44; text.
     public var parentGraph: String?
     /// `parentGraphMap`, 2.41–2.44; complex.
@@ -1259,13 +1439,15 @@ public struct MapView: MetadataModel {
     public var parentLevel: Int?
     /// `percentStackedValues`, 2.41–2.44; boolean.
     public var percentStackedValues: Bool?
-    /// `period`, 2.41–2.44; collection of complex, owned.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[ObjectReference]`); `JSONValue` decodes all of them.
-    public var period: JSONValue?
+    /// `periods`, 2.41–2.44; collection of complex, owned.
+    /// Typed by an override: Declared as strings, but the real export (fixtures/play/metadata.json, maps[].mapViews[].periods) holds {id, name} objects.
+    /// `/api/schemas` names it `period`; the JSON member is `periods`.
+    public var periods: [ObjectReference]?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
     @Indirect public var program: Program?
-    /// `programIndicatorDimension`, 2.41–2.44; collection of complex.
-    public var programIndicatorDimension: [TrackedEntityProgramIndicatorDimension]?
+    /// `programIndicatorDimensions`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `programIndicatorDimension`; the JSON member is `programIndicatorDimensions`.
+    public var programIndicatorDimensions: [TrackedEntityProgramIndicatorDimension]?
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `programStatus`, 2.41–2.44; constant, owned.
@@ -1284,12 +1466,14 @@ public struct MapView: MetadataModel {
     /// `renderingStrategy`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var renderingStrategy: MapViewRenderingStrategy?
-    /// `row`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var row: [ObjectReference]?
     /// `rowSubTotals`, 2.41–2.44; boolean.
     public var rowSubTotals: Bool?
     /// `rowTotals`, 2.41–2.44; boolean.
     public var rowTotals: Bool?
+    /// `rows`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// Versions disagree on the type (2.42+: `[DimensionalObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `row`; the JSON member is `rows`.
+    public var rows: [JSONValue]?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
@@ -1310,8 +1494,9 @@ public struct MapView: MetadataModel {
     public var styleDataItem: JSONValue?
     /// `subscribed`, 2.41–2.44; boolean.
     public var subscribed: Bool?
-    /// `subscriber`, 2.41–2.44; collection of text.
-    public var subscriber: [String]?
+    /// `subscribers`, 2.41–2.44; collection of text.
+    /// `/api/schemas` names it `subscriber`; the JSON member is `subscribers`.
+    public var subscribers: [String]?
     /// `subtitle`, 2.41–2.44; text.
     public var subtitle: String?
     /// `thematicMapType`, 2.41–2.44; constant, owned.
@@ -1324,8 +1509,9 @@ public struct MapView: MetadataModel {
     public var topLimit: Int?
     /// `trackedEntityType`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityType`, owned.
     @Indirect public var trackedEntityType: TrackedEntityType?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `userOrgUnitType`, 2.41–2.44; constant, owned.
@@ -1352,11 +1538,10 @@ extension MapView {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
             case "areaRadius": self.areaRadius = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeDimension": self.attributeDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeDimensions": self.attributeDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryDimension": self.categoryDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOptionGroupSetDimension": self.categoryOptionGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryDimensions": self.categoryDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptionGroupSetDimensions": self.categoryOptionGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "classes": self.classes = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "colSubTotals": self.colSubTotals = try reader.readMember(key, unknown: &unknownMembers)
@@ -1364,16 +1549,16 @@ extension MapView {
             case "colorHigh": self.colorHigh = try reader.readMember(key, unknown: &unknownMembers)
             case "colorLow": self.colorLow = try reader.readMember(key, unknown: &unknownMembers)
             case "colorScale": self.colorScale = try reader.readMember(key, unknown: &unknownMembers)
-            case "column": self.column = try reader.readMember(key, unknown: &unknownMembers)
-            case "columnDimension": self.columnDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "columnDimensions": self.columnDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "columns": self.columns = try reader.readMember(key, unknown: &unknownMembers)
             case "completedOnly": self.completedOnly = try reader.readMember(key, unknown: &unknownMembers)
             case "config": self.config = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "cumulativeValues": self.cumulativeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataDimensionItem": self.dataDimensionItem = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementDimension": self.dataElementDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementGroupSetDimension": self.dataElementGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataDimensionItems": self.dataDimensionItems = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementDimensions": self.dataElementDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementGroupSetDimensions": self.dataElementGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "digitGroupSeparator": self.digitGroupSeparator = try reader.readMember(key, unknown: &unknownMembers)
             case "displayBaseLineLabel": self.displayBaseLineLabel = try reader.readMember(key, unknown: &unknownMembers)
@@ -1392,8 +1577,9 @@ extension MapView {
             case "eventPointRadius": self.eventPointRadius = try reader.readMember(key, unknown: &unknownMembers)
             case "eventStatus": self.eventStatus = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
-            case "filterDimension": self.filterDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "filterDimensions": self.filterDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "filters": self.filters = try reader.readMember(key, unknown: &unknownMembers)
             case "followUp": self.followUp = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "hidden": self.hidden = try reader.readMember(key, unknown: &unknownMembers)
@@ -1404,8 +1590,8 @@ extension MapView {
             case "hideTitle": self.hideTitle = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "interpretation": self.interpretation = try reader.readMember(key, unknown: &unknownMembers)
-            case "itemOrganisationUnitGroup": self.itemOrganisationUnitGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "interpretations": self.interpretations = try reader.readMember(key, unknown: &unknownMembers)
+            case "itemOrganisationUnitGroups": self.itemOrganisationUnitGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "labelFontColor": self.labelFontColor = try reader.readMember(key, unknown: &unknownMembers)
             case "labelFontSize": self.labelFontSize = try reader.readMember(key, unknown: &unknownMembers)
             case "labelFontStyle": self.labelFontStyle = try reader.readMember(key, unknown: &unknownMembers)
@@ -1425,19 +1611,19 @@ extension MapView {
             case "opacity": self.opacity = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnitField": self.orgUnitField = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnitFieldDisplayName": self.orgUnitFieldDisplayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "organisationUnitColor": self.organisationUnitColor = try reader.readMember(key, unknown: &unknownMembers)
             case "organisationUnitGroupSet": self.organisationUnitGroupSet = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitGroupSetDimension": self.organisationUnitGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitLevel": self.organisationUnitLevel = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitGroupSetDimensions": self.organisationUnitGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitLevels": self.organisationUnitLevels = try reader.readMember(key, unknown: &unknownMembers)
             case "organisationUnitSelectionMode": self.organisationUnitSelectionMode = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "parentGraph": self.parentGraph = try reader.readMember(key, unknown: &unknownMembers)
             case "parentGraphMap": self.parentGraphMap = try reader.readMember(key, unknown: &unknownMembers)
             case "parentLevel": self.parentLevel = try reader.readMember(key, unknown: &unknownMembers)
             case "percentStackedValues": self.percentStackedValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
+            case "periods": self.periods = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
-            case "programIndicatorDimension": self.programIndicatorDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "programIndicatorDimensions": self.programIndicatorDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "programStatus": self.programStatus = try reader.readMember(key, unknown: &unknownMembers)
             case "radiusHigh": self.radiusHigh = try reader.readMember(key, unknown: &unknownMembers)
@@ -1446,9 +1632,9 @@ extension MapView {
             case "regressionType": self.regressionType = try reader.readMember(key, unknown: &unknownMembers)
             case "relativePeriods": self.relativePeriods = try reader.readMember(key, unknown: &unknownMembers)
             case "renderingStrategy": self.renderingStrategy = try reader.readMember(key, unknown: &unknownMembers)
-            case "row": self.row = try reader.readMember(key, unknown: &unknownMembers)
             case "rowSubTotals": self.rowSubTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "rowTotals": self.rowTotals = try reader.readMember(key, unknown: &unknownMembers)
+            case "rows": self.rows = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "showData": self.showData = try reader.readMember(key, unknown: &unknownMembers)
@@ -1459,20 +1645,20 @@ extension MapView {
             case "startDate": self.startDate = try reader.readMember(key, unknown: &unknownMembers)
             case "styleDataItem": self.styleDataItem = try reader.readMember(key, unknown: &unknownMembers)
             case "subscribed": self.subscribed = try reader.readMember(key, unknown: &unknownMembers)
-            case "subscriber": self.subscriber = try reader.readMember(key, unknown: &unknownMembers)
+            case "subscribers": self.subscribers = try reader.readMember(key, unknown: &unknownMembers)
             case "subtitle": self.subtitle = try reader.readMember(key, unknown: &unknownMembers)
             case "thematicMapType": self.thematicMapType = try reader.readMember(key, unknown: &unknownMembers)
             case "timeField": self.timeField = try reader.readMember(key, unknown: &unknownMembers)
             case "title": self.title = try reader.readMember(key, unknown: &unknownMembers)
             case "topLimit": self.topLimit = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityType": self.trackedEntityType = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrgUnitType": self.userOrgUnitType = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrganisationUnit": self.userOrganisationUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrganisationUnitChildren": self.userOrganisationUnitChildren = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrganisationUnitGrandChildren": self.userOrganisationUnitGrandChildren = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1482,11 +1668,10 @@ extension MapView {
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
         writer.member("areaRadius", self.areaRadius)
-        writer.member("attributeDimension", self.attributeDimension)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeDimensions", self.attributeDimensions)
         writer.member("attributeValues", self.attributeValues)
-        writer.member("categoryDimension", self.categoryDimension)
-        writer.member("categoryOptionGroupSetDimension", self.categoryOptionGroupSetDimension)
+        writer.member("categoryDimensions", self.categoryDimensions)
+        writer.member("categoryOptionGroupSetDimensions", self.categoryOptionGroupSetDimensions)
         writer.member("classes", self.classes)
         writer.member("code", self.code)
         writer.member("colSubTotals", self.colSubTotals)
@@ -1494,16 +1679,16 @@ extension MapView {
         writer.member("colorHigh", self.colorHigh)
         writer.member("colorLow", self.colorLow)
         writer.member("colorScale", self.colorScale)
-        writer.member("column", self.column)
-        writer.member("columnDimension", self.columnDimension)
+        writer.member("columnDimensions", self.columnDimensions)
+        writer.member("columns", self.columns)
         writer.member("completedOnly", self.completedOnly)
         writer.member("config", self.config)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("cumulativeValues", self.cumulativeValues)
-        writer.member("dataDimensionItem", self.dataDimensionItem)
-        writer.member("dataElementDimension", self.dataElementDimension)
-        writer.member("dataElementGroupSetDimension", self.dataElementGroupSetDimension)
+        writer.member("dataDimensionItems", self.dataDimensionItems)
+        writer.member("dataElementDimensions", self.dataElementDimensions)
+        writer.member("dataElementGroupSetDimensions", self.dataElementGroupSetDimensions)
         writer.member("description", self.description_)
         writer.member("digitGroupSeparator", self.digitGroupSeparator)
         writer.member("displayBaseLineLabel", self.displayBaseLineLabel)
@@ -1522,8 +1707,9 @@ extension MapView {
         writer.member("eventPointRadius", self.eventPointRadius)
         writer.member("eventStatus", self.eventStatus)
         writer.member("favorite", self.favorite)
-        writer.member("filter", self.filter)
-        writer.member("filterDimension", self.filterDimension)
+        writer.member("favorites", self.favorites)
+        writer.member("filterDimensions", self.filterDimensions)
+        writer.member("filters", self.filters)
         writer.member("followUp", self.followUp)
         writer.member("formName", self.formName)
         writer.member("hidden", self.hidden)
@@ -1534,8 +1720,8 @@ extension MapView {
         writer.member("hideTitle", self.hideTitle)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("interpretation", self.interpretation)
-        writer.member("itemOrganisationUnitGroup", self.itemOrganisationUnitGroup)
+        writer.member("interpretations", self.interpretations)
+        writer.member("itemOrganisationUnitGroups", self.itemOrganisationUnitGroups)
         writer.member("labelFontColor", self.labelFontColor)
         writer.member("labelFontSize", self.labelFontSize)
         writer.member("labelFontStyle", self.labelFontStyle)
@@ -1555,19 +1741,19 @@ extension MapView {
         writer.member("opacity", self.opacity)
         writer.member("orgUnitField", self.orgUnitField)
         writer.member("orgUnitFieldDisplayName", self.orgUnitFieldDisplayName)
-        writer.member("organisationUnit", self.organisationUnit)
         writer.member("organisationUnitColor", self.organisationUnitColor)
         writer.member("organisationUnitGroupSet", self.organisationUnitGroupSet)
-        writer.member("organisationUnitGroupSetDimension", self.organisationUnitGroupSetDimension)
-        writer.member("organisationUnitLevel", self.organisationUnitLevel)
+        writer.member("organisationUnitGroupSetDimensions", self.organisationUnitGroupSetDimensions)
+        writer.member("organisationUnitLevels", self.organisationUnitLevels)
         writer.member("organisationUnitSelectionMode", self.organisationUnitSelectionMode)
+        writer.member("organisationUnits", self.organisationUnits)
         writer.member("parentGraph", self.parentGraph)
         writer.member("parentGraphMap", self.parentGraphMap)
         writer.member("parentLevel", self.parentLevel)
         writer.member("percentStackedValues", self.percentStackedValues)
-        writer.member("period", self.period)
+        writer.member("periods", self.periods)
         writer.member("program", self.program)
-        writer.member("programIndicatorDimension", self.programIndicatorDimension)
+        writer.member("programIndicatorDimensions", self.programIndicatorDimensions)
         writer.member("programStage", self.programStage)
         writer.member("programStatus", self.programStatus)
         writer.member("radiusHigh", self.radiusHigh)
@@ -1576,9 +1762,9 @@ extension MapView {
         writer.member("regressionType", self.regressionType)
         writer.member("relativePeriods", self.relativePeriods)
         writer.member("renderingStrategy", self.renderingStrategy)
-        writer.member("row", self.row)
         writer.member("rowSubTotals", self.rowSubTotals)
         writer.member("rowTotals", self.rowTotals)
+        writer.member("rows", self.rows)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("showData", self.showData)
@@ -1589,14 +1775,14 @@ extension MapView {
         writer.member("startDate", self.startDate)
         writer.member("styleDataItem", self.styleDataItem)
         writer.member("subscribed", self.subscribed)
-        writer.member("subscriber", self.subscriber)
+        writer.member("subscribers", self.subscribers)
         writer.member("subtitle", self.subtitle)
         writer.member("thematicMapType", self.thematicMapType)
         writer.member("timeField", self.timeField)
         writer.member("title", self.title)
         writer.member("topLimit", self.topLimit)
         writer.member("trackedEntityType", self.trackedEntityType)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("userOrgUnitType", self.userOrgUnitType)
         writer.member("userOrganisationUnit", self.userOrganisationUnit)

@@ -27,7 +27,7 @@ extension Mention {
             switch key {
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "username": self.username = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -36,6 +36,113 @@ extension Mention {
         writer.beginObject()
         writer.member("created", self.created)
         writer.member("username", self.username)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - Message
+
+/// The DHIS2 API shape `Message` (used by other models), 2.42+.
+///
+/// Source: OpenAPI `#/components/schemas/Message` (2.42+).
+public struct Message: DHIS2Model {
+    /// `access`, 2.42+.
+    @Indirect public var access: Access?
+    /// `attachments`, 2.42+.
+    public var attachments: [FileResource]?
+    /// `attributeValues`, 2.42.
+    public var attributeValues: [AttributeValue]?
+    /// `code`, 2.42.
+    public var code: String?
+    /// `created`, 2.42.
+    public var created: String?
+    /// `createdBy`, 2.42.
+    @Indirect public var createdBy: UserDto?
+    /// `displayName`, 2.42.
+    public var displayName: String?
+    /// `favorite`, 2.42.
+    public var favorite: Bool?
+    /// `favorites`, 2.42.
+    public var favorites: [String]?
+    /// `href`, 2.42+.
+    public var href: String?
+    /// `id`, 2.42.
+    public var id: String?
+    /// `internal`, 2.42+.
+    public var `internal`: Bool?
+    /// `lastUpdated`, 2.42+.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.42.
+    @Indirect public var lastUpdatedBy: UserDto?
+    /// `metaData`, 2.42+.
+    public var metaData: String?
+    /// `sender`, 2.42+.
+    @Indirect public var sender: ObjectReference?
+    /// `sharing`, 2.42.
+    @Indirect public var sharing: Sharing?
+    /// `text`, 2.42+.
+    public var text: String?
+    /// `translations`, 2.42.
+    public var translations: [Translation]?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension Message {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attachments": self.attachments = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "internal": self.`internal` = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "metaData": self.metaData = try reader.readMember(key, unknown: &unknownMembers)
+            case "sender": self.sender = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "text": self.text = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attachments", self.attachments)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("displayName", self.displayName)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("internal", self.`internal`)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("metaData", self.metaData)
+        writer.member("sender", self.sender)
+        writer.member("sharing", self.sharing)
+        writer.member("text", self.text)
+        writer.member("translations", self.translations)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -55,9 +162,7 @@ public struct MessageConversation: MetadataModel {
     @Indirect public var access: Access?
     /// `assignee`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var assignee: User?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier.
     public var code: String?
@@ -71,6 +176,9 @@ public struct MessageConversation: MetadataModel {
     public var extMessageId: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `followUp`, 2.41–2.44; boolean.
     public var followUp: Bool?
     /// `href`, 2.41–2.44; url.
@@ -89,12 +197,14 @@ public struct MessageConversation: MetadataModel {
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var lastUpdatedBy: User?
-    /// `message`, 2.41–2.44; collection of reference to `org.hisp.dhis.message.Message`, owned.
-    public var message: [ObjectReference]?
     /// `messageCount`, 2.41–2.44; integer, owned.
     public var messageCount: Int?
     /// `messageType`, 2.41–2.44; constant, owned.
     public var messageType: MessageType?
+    /// `messages`, 2.41–2.44; collection of reference to `org.hisp.dhis.message.Message`, owned.
+    /// Versions disagree on the type (2.42+: `[Message]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `message`; the JSON member is `messages`.
+    public var messages: [JSONValue]?
     /// `name`, 2.41–2.44; text.
     public var name: String?
     /// `priority`, 2.41–2.44; constant, owned.
@@ -108,14 +218,16 @@ public struct MessageConversation: MetadataModel {
     /// `subject`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var subject: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `userFirstname`, 2.41–2.44; text.
     public var userFirstname: String?
-    /// `userMessage`, 2.41–2.44; collection of complex, owned.
-    public var userMessage: JSONValue?
+    /// `userMessages`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `userMessage`; the JSON member is `userMessages`.
+    public var userMessages: [UserMessage]?
     /// `userSurname`, 2.41–2.44; text.
     public var userSurname: String?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -133,7 +245,6 @@ extension MessageConversation {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "assignee": self.assignee = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -141,6 +252,7 @@ extension MessageConversation {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "extMessageId": self.extMessageId = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "followUp": self.followUp = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -150,21 +262,21 @@ extension MessageConversation {
             case "lastSenderSurname": self.lastSenderSurname = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "message": self.message = try reader.readMember(key, unknown: &unknownMembers)
             case "messageCount": self.messageCount = try reader.readMember(key, unknown: &unknownMembers)
             case "messageType": self.messageType = try reader.readMember(key, unknown: &unknownMembers)
+            case "messages": self.messages = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "priority": self.priority = try reader.readMember(key, unknown: &unknownMembers)
             case "read": self.read = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "status": self.status = try reader.readMember(key, unknown: &unknownMembers)
             case "subject": self.subject = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userFirstname": self.userFirstname = try reader.readMember(key, unknown: &unknownMembers)
-            case "userMessage": self.userMessage = try reader.readMember(key, unknown: &unknownMembers)
+            case "userMessages": self.userMessages = try reader.readMember(key, unknown: &unknownMembers)
             case "userSurname": self.userSurname = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -173,7 +285,6 @@ extension MessageConversation {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("assignee", self.assignee)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -181,6 +292,7 @@ extension MessageConversation {
         writer.member("displayName", self.displayName)
         writer.member("extMessageId", self.extMessageId)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("followUp", self.followUp)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -190,19 +302,19 @@ extension MessageConversation {
         writer.member("lastSenderSurname", self.lastSenderSurname)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("message", self.message)
         writer.member("messageCount", self.messageCount)
         writer.member("messageType", self.messageType)
+        writer.member("messages", self.messages)
         writer.member("name", self.name)
         writer.member("priority", self.priority)
         writer.member("read", self.read)
         writer.member("sharing", self.sharing)
         writer.member("status", self.status)
         writer.member("subject", self.subject)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("userFirstname", self.userFirstname)
-        writer.member("userMessage", self.userMessage)
+        writer.member("userMessages", self.userMessages)
         writer.member("userSurname", self.userSurname)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -215,19 +327,19 @@ extension MessageConversation {
 ///
 /// Source: OpenAPI `#/components/schemas/MetadataItem` (2.41–2.44).
 public struct MetadataItem: DHIS2Model {
-    /// `aggregationType`, 2.41–2.44; required in every version.
+    /// `aggregationType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `AggregationType`; until 2.41: `String`); `AggregationType` decodes all of them.
-    public var aggregationType: AggregationType
+    public var aggregationType: AggregationType?
     /// `code`, 2.41–2.44.
     public var code: String?
     /// `description`, 2.41–2.44.
     public var description_: String?
-    /// `dimensionItemType`, 2.41–2.44; required in every version.
+    /// `dimensionItemType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `DimensionItemType`; until 2.41: `String`); `DimensionItemType` decodes all of them.
-    public var dimensionItemType: DimensionItemType
-    /// `dimensionType`, 2.41–2.44; required in every version.
+    public var dimensionItemType: DimensionItemType?
+    /// `dimensionType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `DimensionType`; until 2.41: `String`); `DimensionType` decodes all of them.
-    public var dimensionType: DimensionType
+    public var dimensionType: DimensionType?
     /// `endDate`, 2.41–2.44.
     public var endDate: String?
     /// `expression`, 2.41–2.44.
@@ -245,96 +357,46 @@ public struct MetadataItem: DHIS2Model {
     public var startDate: String?
     /// `style`, 2.41–2.44.
     @Indirect public var style: ObjectStyle?
-    /// `totalAggregationType`, 2.41–2.44; required in every version.
+    /// `totalAggregationType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `TotalAggregationType`; until 2.41: `String`); `TotalAggregationType` decodes all of them.
-    public var totalAggregationType: TotalAggregationType
+    public var totalAggregationType: TotalAggregationType?
     /// `uid`, 2.41–2.44.
     public var uid: String?
-    /// `valueType`, 2.41–2.44; required in every version.
+    /// `valueType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `ValueType`; until 2.41: `String`); `ValueType` decodes all of them.
-    public var valueType: ValueType
+    public var valueType: ValueType?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
-    /// A value with the members every version requires; set the others as needed.
-    public init(aggregationType: AggregationType, dimensionItemType: DimensionItemType, dimensionType: DimensionType, totalAggregationType: TotalAggregationType, valueType: ValueType) {
-        self.aggregationType = aggregationType
-        self.dimensionItemType = dimensionItemType
-        self.dimensionType = dimensionType
-        self.totalAggregationType = totalAggregationType
-        self.valueType = valueType
-    }
+    /// An empty value, every property unset.
+    public init() {}
 }
 
 extension MetadataItem {
     public init(json reader: inout DHIS2JSONReader) throws {
-        var _aggregationType: AggregationType? = nil
-        var _code: String? = nil
-        var _description_: String? = nil
-        var _dimensionItemType: DimensionItemType? = nil
-        var _dimensionType: DimensionType? = nil
-        var _endDate: String? = nil
-        var _expression: String? = nil
-        var _indicatorType: JSONValue? = nil
-        var _legendSet: String? = nil
-        var _name: String? = nil
-        var _options: [[String: String]]? = nil
-        var _startDate: String? = nil
-        var _style: ObjectStyle? = nil
-        var _totalAggregationType: TotalAggregationType? = nil
-        var _uid: String? = nil
-        var _valueType: ValueType? = nil
-        var unknownMembers: [String: JSONValue] = [:]
+        self.init()
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
-            case "aggregationType": _aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": _code = try reader.readMember(key, unknown: &unknownMembers)
-            case "description": _description_ = try reader.readMember(key, unknown: &unknownMembers)
-            case "dimensionItemType": _dimensionItemType = try reader.readMember(key, unknown: &unknownMembers)
-            case "dimensionType": _dimensionType = try reader.readMember(key, unknown: &unknownMembers)
-            case "endDate": _endDate = try reader.readMember(key, unknown: &unknownMembers)
-            case "expression": _expression = try reader.readMember(key, unknown: &unknownMembers)
-            case "indicatorType": _indicatorType = try reader.readMember(key, unknown: &unknownMembers)
-            case "legendSet": _legendSet = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": _name = try reader.readMember(key, unknown: &unknownMembers)
-            case "options": _options = try reader.readMember(key, unknown: &unknownMembers)
-            case "startDate": _startDate = try reader.readMember(key, unknown: &unknownMembers)
-            case "style": _style = try reader.readMember(key, unknown: &unknownMembers)
-            case "totalAggregationType": _totalAggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "uid": _uid = try reader.readMember(key, unknown: &unknownMembers)
-            case "valueType": _valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimensionItemType": self.dimensionItemType = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimensionType": self.dimensionType = try reader.readMember(key, unknown: &unknownMembers)
+            case "endDate": self.endDate = try reader.readMember(key, unknown: &unknownMembers)
+            case "expression": self.expression = try reader.readMember(key, unknown: &unknownMembers)
+            case "indicatorType": self.indicatorType = try reader.readMember(key, unknown: &unknownMembers)
+            case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "options": self.options = try reader.readMember(key, unknown: &unknownMembers)
+            case "startDate": self.startDate = try reader.readMember(key, unknown: &unknownMembers)
+            case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
+            case "totalAggregationType": self.totalAggregationType = try reader.readMember(key, unknown: &unknownMembers)
+            case "uid": self.uid = try reader.readMember(key, unknown: &unknownMembers)
+            case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
-        guard let _aggregationType else {
-            throw reader.missingMember("aggregationType", in: "MetadataItem")
-        }
-        guard let _dimensionItemType else {
-            throw reader.missingMember("dimensionItemType", in: "MetadataItem")
-        }
-        guard let _dimensionType else {
-            throw reader.missingMember("dimensionType", in: "MetadataItem")
-        }
-        guard let _totalAggregationType else {
-            throw reader.missingMember("totalAggregationType", in: "MetadataItem")
-        }
-        guard let _valueType else {
-            throw reader.missingMember("valueType", in: "MetadataItem")
-        }
-        self.init(aggregationType: _aggregationType, dimensionItemType: _dimensionItemType, dimensionType: _dimensionType, totalAggregationType: _totalAggregationType, valueType: _valueType)
-        self.code = _code
-        self.description_ = _description_
-        self.endDate = _endDate
-        self.expression = _expression
-        self.indicatorType = _indicatorType
-        self.legendSet = _legendSet
-        self.name = _name
-        self.options = _options
-        self.startDate = _startDate
-        self.style = _style
-        self.uid = _uid
-        self.unknownMembers = unknownMembers
     }
 
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
@@ -425,7 +487,7 @@ extension MetadataProposal {
             case "target": self.target = try reader.readMember(key, unknown: &unknownMembers)
             case "targetId": self.targetId = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -461,9 +523,7 @@ extension MetadataProposal {
 public struct MetadataVersion: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -475,6 +535,9 @@ public struct MetadataVersion: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `hashCode`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var hashCode: String?
@@ -493,8 +556,9 @@ public struct MetadataVersion: MetadataModel {
     public var name: String?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; constant, owned.
     public var type: VersionType?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
@@ -513,13 +577,13 @@ extension MetadataVersion {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "hashCode": self.hashCode = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -528,10 +592,10 @@ extension MetadataVersion {
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -539,13 +603,13 @@ extension MetadataVersion {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("hashCode", self.hashCode)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -554,7 +618,7 @@ extension MetadataVersion {
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
@@ -605,7 +669,7 @@ extension MinMaxDataElement {
             case "min": self.min = try reader.readMember(key, unknown: &unknownMembers)
             case "optionCombo": self.optionCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "source": self.source = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -623,6 +687,81 @@ extension MinMaxDataElement {
     }
 }
 
+// MARK: - NameableObject
+
+/// The DHIS2 API shape `NameableObject` (used by other models), 2.44+.
+///
+/// Source: OpenAPI `#/components/schemas/NameableObject` (2.44+).
+public struct NameableObject: DHIS2Model {
+    /// `access`, 2.44+.
+    @Indirect public var access: Access?
+    /// `attributeValues`, 2.44+.
+    @Indirect public var attributeValues: AttributeValues?
+    /// `code`, 2.44+.
+    public var code: String?
+    /// `created`, 2.44+.
+    public var created: String?
+    /// `createdBy`, 2.44+.
+    @Indirect public var createdBy: User?
+    /// `id`, 2.44+.
+    public var id: String?
+    /// `lastUpdated`, 2.44+.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.44+.
+    @Indirect public var lastUpdatedBy: User?
+    /// `name`, 2.44+.
+    public var name: String?
+    /// `sharing`, 2.44+.
+    @Indirect public var sharing: Sharing?
+    /// `translations`, 2.44+.
+    public var translations: [Translation]?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension NameableObject {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("id", self.id)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("name", self.name)
+        writer.member("sharing", self.sharing)
+        writer.member("translations", self.translations)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - OAuth2Client
 
 /// The DHIS2 metadata type `oAuth2Client` (`org.hisp.dhis.security.oauth2.OAuth2Client`), until 2.41.
@@ -635,8 +774,9 @@ extension MinMaxDataElement {
 public struct OAuth2Client: MetadataModel {
     /// `access`, until 2.41; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
+    /// `attributeValues`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `attributeValue`; the JSON member is `attributeValues`.
+    public var attributeValues: [AttributeValue]?
     /// `cid`, until 2.41; identifier, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var cid: String?
@@ -650,8 +790,12 @@ public struct OAuth2Client: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.41; boolean.
     public var favorite: Bool?
-    /// `grantType`, until 2.41; collection of text, owned.
-    public var grantType: [String]?
+    /// `favorites`, until 2.41; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `grantTypes`, until 2.41; collection of text, owned.
+    /// `/api/schemas` names it `grantType`; the JSON member is `grantTypes`.
+    public var grantTypes: [String]?
     /// `href`, until 2.41; url.
     public var href: String?
     /// `id`, until 2.41; identifier, owned, unique.
@@ -663,15 +807,17 @@ public struct OAuth2Client: MetadataModel {
     /// `name`, until 2.41; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `redirectUri`, until 2.41; collection of text, owned.
-    public var redirectUri: [String]?
+    /// `redirectUris`, until 2.41; collection of text, owned.
+    /// `/api/schemas` names it `redirectUri`; the JSON member is `redirectUris`.
+    public var redirectUris: [String]?
     /// `secret`, until 2.41; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var secret: String?
     /// `sharing`, until 2.41; complex.
     @Indirect public var sharing: Sharing?
-    /// `translation`, until 2.41; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, until 2.41; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -688,25 +834,26 @@ extension OAuth2Client {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "cid": self.cid = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "grantType": self.grantType = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "grantTypes": self.grantTypes = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "redirectUri": self.redirectUri = try reader.readMember(key, unknown: &unknownMembers)
+            case "redirectUris": self.redirectUris = try reader.readMember(key, unknown: &unknownMembers)
             case "secret": self.secret = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -714,23 +861,24 @@ extension OAuth2Client {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeValues", self.attributeValues)
         writer.member("cid", self.cid)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
-        writer.member("grantType", self.grantType)
+        writer.member("favorites", self.favorites)
+        writer.member("grantTypes", self.grantTypes)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
-        writer.member("redirectUri", self.redirectUri)
+        writer.member("redirectUris", self.redirectUris)
         writer.member("secret", self.secret)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -772,7 +920,7 @@ extension OAuth2ClientCredentialsAuthScheme {
             case "clientId": _clientId = try reader.readMember(key, unknown: &unknownMembers)
             case "clientSecret": _clientSecret = try reader.readMember(key, unknown: &unknownMembers)
             case "tokenUri": _tokenUri = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _clientId else {
@@ -828,7 +976,7 @@ extension ObjectReference {
         while let key = try reader.nextKey() {
             switch key {
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownReferenceMember(key)
             }
         }
     }
@@ -868,7 +1016,7 @@ extension ObjectStyle {
             switch key {
             case "color": self.color = try reader.readMember(key, unknown: &unknownMembers)
             case "icon": self.icon = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -898,9 +1046,7 @@ public struct OptionGroupSet: MetadataModel {
     public var aggregationType: AggregationType?
     /// `allItems`, 2.41–2.44; boolean.
     public var allItems: Bool?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -931,6 +1077,9 @@ public struct OptionGroupSet: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `filter`, 2.41–2.44; text.
     public var filter: String?
     /// `formName`, 2.41–2.44; text.
@@ -939,8 +1088,10 @@ public struct OptionGroupSet: MetadataModel {
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `item`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
-    public var item: [ObjectReference]?
+    /// `items`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
+    /// Versions disagree on the type (2.42: `[BaseDimensionalItemObject]`; 2.43+: `[DimensionalItemObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `item`; the JSON member is `items`.
+    public var items: [JSONValue]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -950,8 +1101,9 @@ public struct OptionGroupSet: MetadataModel {
     /// `name`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `optionGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.option.OptionGroup`, owned.
-    public var optionGroup: [DHIS2OptionGroup]?
+    /// `optionGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.option.OptionGroup`, owned.
+    /// `/api/schemas` names it `optionGroup`; the JSON member is `optionGroups`.
+    public var optionGroups: [DHIS2OptionGroup]?
     /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`, owned.
     @Indirect public var optionSet: DHIS2OptionSet?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`.
@@ -964,8 +1116,9 @@ public struct OptionGroupSet: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.
@@ -986,7 +1139,6 @@ extension OptionGroupSet {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
             case "allItems": self.allItems = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -1002,26 +1154,27 @@ extension OptionGroupSet {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "item": self.item = try reader.readMember(key, unknown: &unknownMembers)
+            case "items": self.items = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "optionGroup": self.optionGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "optionGroups": self.optionGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "optionSet": self.optionSet = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "repetition": self.repetition = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1031,7 +1184,6 @@ extension OptionGroupSet {
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
         writer.member("allItems", self.allItems)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -1047,23 +1199,24 @@ extension OptionGroupSet {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("filter", self.filter)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("item", self.item)
+        writer.member("items", self.items)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("legendSet", self.legendSet)
         writer.member("name", self.name)
-        writer.member("optionGroup", self.optionGroup)
+        writer.member("optionGroups", self.optionGroups)
         writer.member("optionSet", self.optionSet)
         writer.member("program", self.program)
         writer.member("programStage", self.programStage)
         writer.member("repetition", self.repetition)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
         writer.unknownMembers(unknownMembers)
@@ -1087,12 +1240,14 @@ public struct OrganisationUnit: MetadataModel {
     public var address: String?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `ancestors`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `ancestors`.
+    public var ancestors: [OrganisationUnit]?
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
-    /// `child`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`.
-    public var child: [OrganisationUnit]?
+    /// `children`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`.
+    /// `/api/schemas` names it `child`; the JSON member is `children`.
+    public var children: [OrganisationUnit]?
     /// `closedDate`, 2.41–2.44; date, owned.
     public var closedDate: String?
     /// `code`, 2.41–2.44; identifier, owned, unique.
@@ -1105,8 +1260,9 @@ public struct OrganisationUnit: MetadataModel {
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
-    /// `dataSet`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.DataSet`.
-    public var dataSet: [DataSet]?
+    /// `dataSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataset.DataSet`.
+    /// `/api/schemas` names it `dataSet`; the JSON member is `dataSets`.
+    public var dataSets: [DataSet]?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
     /// `dimensionItem`, 2.41–2.44; text.
@@ -1125,6 +1281,9 @@ public struct OrganisationUnit: MetadataModel {
     public var email: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `geometry`, 2.41–2.44; complex, owned.
@@ -1155,18 +1314,18 @@ public struct OrganisationUnit: MetadataModel {
     /// `openingDate`, 2.41–2.44; date, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var openingDate: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`.
-    public var organisationUnit: [OrganisationUnit]?
-    /// `organisationUnitGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`.
-    public var organisationUnitGroup: [OrganisationUnitGroup]?
+    /// `organisationUnitGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`.
+    /// `/api/schemas` names it `organisationUnitGroup`; the JSON member is `organisationUnitGroups`.
+    public var organisationUnitGroups: [OrganisationUnitGroup]?
     /// `parent`, 2.41–2.44; reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
     @Indirect public var parent: OrganisationUnit?
     /// `path`, 2.41–2.44; text, owned, unique.
     public var path: String?
     /// `phoneNumber`, 2.41–2.44; phonenumber, owned.
     public var phoneNumber: String?
-    /// `program`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.Program`.
-    public var program: [Program]?
+    /// `programs`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.Program`.
+    /// `/api/schemas` names it `program`; the JSON member is `programs`.
+    public var programs: [Program]?
     /// `queryMods`, 2.41–2.44; complex.
     @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex.
@@ -1174,16 +1333,18 @@ public struct OrganisationUnit: MetadataModel {
     /// `shortName`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; text.
     public var type: String?
     /// `url`, 2.41–2.44; url, owned.
     public var url: String?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
-    /// `userItem`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`.
-    public var userItem: [User]?
+    /// `users`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`.
+    /// `/api/schemas` names it `userItem`; the JSON member is `users`.
+    public var users: [User]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -1200,16 +1361,16 @@ extension OrganisationUnit {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "address": self.address = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "ancestors": self.ancestors = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "child": self.child = try reader.readMember(key, unknown: &unknownMembers)
+            case "children": self.children = try reader.readMember(key, unknown: &unknownMembers)
             case "closedDate": self.closedDate = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "comment": self.comment = try reader.readMember(key, unknown: &unknownMembers)
             case "contactPerson": self.contactPerson = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataSet": self.dataSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataSets": self.dataSets = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "dimensionItem": self.dimensionItem = try reader.readMember(key, unknown: &unknownMembers)
             case "dimensionItemType": self.dimensionItemType = try reader.readMember(key, unknown: &unknownMembers)
@@ -1219,6 +1380,7 @@ extension OrganisationUnit {
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "email": self.email = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "geometry": self.geometry = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
@@ -1233,21 +1395,20 @@ extension OrganisationUnit {
             case "memberCount": self.memberCount = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "openingDate": self.openingDate = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitGroup": self.organisationUnitGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitGroups": self.organisationUnitGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "parent": self.parent = try reader.readMember(key, unknown: &unknownMembers)
             case "path": self.path = try reader.readMember(key, unknown: &unknownMembers)
             case "phoneNumber": self.phoneNumber = try reader.readMember(key, unknown: &unknownMembers)
-            case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
+            case "programs": self.programs = try reader.readMember(key, unknown: &unknownMembers)
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "url": self.url = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            case "userItem": self.userItem = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "users": self.users = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1257,16 +1418,16 @@ extension OrganisationUnit {
         writer.member("access", self.access)
         writer.member("address", self.address)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("ancestors", self.ancestors)
         writer.member("attributeValues", self.attributeValues)
-        writer.member("child", self.child)
+        writer.member("children", self.children)
         writer.member("closedDate", self.closedDate)
         writer.member("code", self.code)
         writer.member("comment", self.comment)
         writer.member("contactPerson", self.contactPerson)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
-        writer.member("dataSet", self.dataSet)
+        writer.member("dataSets", self.dataSets)
         writer.member("description", self.description_)
         writer.member("dimensionItem", self.dimensionItem)
         writer.member("dimensionItemType", self.dimensionItemType)
@@ -1276,6 +1437,7 @@ extension OrganisationUnit {
         writer.member("displayShortName", self.displayShortName)
         writer.member("email", self.email)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("geometry", self.geometry)
         writer.member("href", self.href)
@@ -1290,20 +1452,19 @@ extension OrganisationUnit {
         writer.member("memberCount", self.memberCount)
         writer.member("name", self.name)
         writer.member("openingDate", self.openingDate)
-        writer.member("organisationUnit", self.organisationUnit)
-        writer.member("organisationUnitGroup", self.organisationUnitGroup)
+        writer.member("organisationUnitGroups", self.organisationUnitGroups)
         writer.member("parent", self.parent)
         writer.member("path", self.path)
         writer.member("phoneNumber", self.phoneNumber)
-        writer.member("program", self.program)
+        writer.member("programs", self.programs)
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("url", self.url)
         writer.member("user", self.user)
-        writer.member("userItem", self.userItem)
+        writer.member("users", self.users)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -1323,9 +1484,7 @@ public struct OrganisationUnitGroup: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -1351,14 +1510,18 @@ public struct OrganisationUnitGroup: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `featureType`, 2.41–2.44; constant.
     public var featureType: FeatureType?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `geometry`, 2.41–2.44; complex, owned.
     public var geometry: JSONValue?
-    /// `groupSet`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroupSet`.
-    public var groupSet: [OrganisationUnitGroupSet]?
+    /// `groupSets`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroupSet`.
+    /// `/api/schemas` names it `groupSet`; the JSON member is `groupSets`.
+    public var groupSets: [OrganisationUnitGroupSet]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -1374,8 +1537,9 @@ public struct OrganisationUnitGroup: MetadataModel {
     /// `name`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
     /// `queryMods`, 2.41–2.44; complex.
     @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex, owned.
@@ -1385,8 +1549,9 @@ public struct OrganisationUnitGroup: MetadataModel {
     public var shortName: String?
     /// `symbol`, 2.41–2.44; text, owned.
     public var symbol: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1404,7 +1569,6 @@ extension OrganisationUnitGroup {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "color": self.color = try reader.readMember(key, unknown: &unknownMembers)
@@ -1418,10 +1582,11 @@ extension OrganisationUnitGroup {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "featureType": self.featureType = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "geometry": self.geometry = try reader.readMember(key, unknown: &unknownMembers)
-            case "groupSet": self.groupSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "groupSets": self.groupSets = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -1429,14 +1594,14 @@ extension OrganisationUnitGroup {
             case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
             case "legendSets": self.legendSets = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "symbol": self.symbol = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1445,7 +1610,6 @@ extension OrganisationUnitGroup {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("color", self.color)
@@ -1459,10 +1623,11 @@ extension OrganisationUnitGroup {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("featureType", self.featureType)
         writer.member("formName", self.formName)
         writer.member("geometry", self.geometry)
-        writer.member("groupSet", self.groupSet)
+        writer.member("groupSets", self.groupSets)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -1470,212 +1635,13 @@ extension OrganisationUnitGroup {
         writer.member("legendSet", self.legendSet)
         writer.member("legendSets", self.legendSets)
         writer.member("name", self.name)
-        writer.member("organisationUnit", self.organisationUnit)
+        writer.member("organisationUnits", self.organisationUnits)
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("symbol", self.symbol)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - OrganisationUnitGroupSet
-
-/// The DHIS2 metadata type `organisationUnitGroupSet` (`org.hisp.dhis.organisationunit.OrganisationUnitGroupSet`), 2.41–2.44.
-///
-/// Collection path `/api/organisationUnitGroupSets`, JSON key `organisationUnitGroupSets`.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.organisationunit.OrganisationUnitGroupSet` (2.41–2.44); OpenAPI `#/components/schemas/OrganisationUnitGroupSet` (2.41–2.44).
-public struct OrganisationUnitGroupSet: MetadataModel {
-    /// `access`, 2.41–2.44; complex.
-    @Indirect public var access: Access?
-    /// `aggregationType`, 2.41–2.44; constant.
-    public var aggregationType: AggregationType?
-    /// `allItems`, 2.41–2.44; boolean.
-    public var allItems: Bool?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    public var attributeValues: [AttributeValue]?
-    /// `code`, 2.41–2.44; identifier, owned, unique.
-    public var code: String?
-    /// `compulsory`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var compulsory: Bool?
-    /// `created`, 2.41–2.44; date, owned.
-    public var created: String?
-    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var createdBy: User?
-    /// `dataDimension`, 2.41–2.44; boolean, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var dataDimension: Bool?
-    /// `dataDimensionType`, 2.41–2.44; constant.
-    public var dataDimensionType: DataDimensionType?
-    /// `description`, 2.41–2.44; text, owned.
-    public var description_: String?
-    /// `dimension`, 2.41–2.44; text.
-    public var dimension: String?
-    /// `dimensionItemKeywords`, 2.41–2.44; complex.
-    @Indirect public var dimensionItemKeywords: DimensionItemKeywords?
-    /// `dimensionType`, 2.41–2.44; constant.
-    public var dimensionType: DimensionType?
-    /// `displayDescription`, 2.41–2.44; text.
-    public var displayDescription: String?
-    /// `displayFormName`, 2.41–2.44; text.
-    public var displayFormName: String?
-    /// `displayName`, 2.41–2.44; text.
-    public var displayName: String?
-    /// `displayShortName`, 2.41–2.44; text.
-    public var displayShortName: String?
-    /// `favorite`, until 2.43; boolean.
-    public var favorite: Bool?
-    /// `filter`, 2.41–2.44; text.
-    public var filter: String?
-    /// `formName`, 2.41–2.44; text.
-    public var formName: String?
-    /// `href`, 2.41–2.44; url.
-    public var href: String?
-    /// `id`, 2.41–2.44; identifier, owned, unique.
-    public var id: String?
-    /// `includeSubhierarchyInAnalytics`, 2.41–2.44; boolean, owned.
-    public var includeSubhierarchyInAnalytics: Bool?
-    /// `item`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
-    public var item: [ObjectReference]?
-    /// `lastUpdated`, 2.41–2.44; date, owned.
-    public var lastUpdated: String?
-    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
-    @Indirect public var lastUpdatedBy: User?
-    /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
-    @Indirect public var legendSet: LegendSet?
-    /// `name`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var name: String?
-    /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`.
-    @Indirect public var optionSet: DHIS2OptionSet?
-    /// `organisationUnitGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
-    public var organisationUnitGroup: [OrganisationUnitGroup]?
-    /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`.
-    @Indirect public var program: Program?
-    /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`.
-    @Indirect public var programStage: ProgramStage?
-    /// `repetition`, 2.41–2.44; complex.
-    @Indirect public var repetition: EventRepetition?
-    /// `sharing`, 2.41–2.44; complex, owned.
-    @Indirect public var sharing: Sharing?
-    /// `shortName`, 2.41–2.44; text, owned, unique.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
-    @Indirect public var user: User?
-    /// `valueType`, 2.41–2.44; constant.
-    public var valueType: ValueType?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension OrganisationUnitGroupSet {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "allItems": self.allItems = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "compulsory": self.compulsory = try reader.readMember(key, unknown: &unknownMembers)
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataDimension": self.dataDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataDimensionType": self.dataDimensionType = try reader.readMember(key, unknown: &unknownMembers)
-            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
-            case "dimension": self.dimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "dimensionItemKeywords": self.dimensionItemKeywords = try reader.readMember(key, unknown: &unknownMembers)
-            case "dimensionType": self.dimensionType = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayFormName": self.displayFormName = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
-            case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
-            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
-            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "includeSubhierarchyInAnalytics": self.includeSubhierarchyInAnalytics = try reader.readMember(key, unknown: &unknownMembers)
-            case "item": self.item = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
-            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "optionSet": self.optionSet = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitGroup": self.organisationUnitGroup = try reader.readMember(key, unknown: &unknownMembers)
-            case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
-            case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
-            case "repetition": self.repetition = try reader.readMember(key, unknown: &unknownMembers)
-            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
-            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("access", self.access)
-        writer.member("aggregationType", self.aggregationType)
-        writer.member("allItems", self.allItems)
-        writer.member("attributeValue", self.attributeValue)
-        writer.member("attributeValues", self.attributeValues)
-        writer.member("code", self.code)
-        writer.member("compulsory", self.compulsory)
-        writer.member("created", self.created)
-        writer.member("createdBy", self.createdBy)
-        writer.member("dataDimension", self.dataDimension)
-        writer.member("dataDimensionType", self.dataDimensionType)
-        writer.member("description", self.description_)
-        writer.member("dimension", self.dimension)
-        writer.member("dimensionItemKeywords", self.dimensionItemKeywords)
-        writer.member("dimensionType", self.dimensionType)
-        writer.member("displayDescription", self.displayDescription)
-        writer.member("displayFormName", self.displayFormName)
-        writer.member("displayName", self.displayName)
-        writer.member("displayShortName", self.displayShortName)
-        writer.member("favorite", self.favorite)
-        writer.member("filter", self.filter)
-        writer.member("formName", self.formName)
-        writer.member("href", self.href)
-        writer.member("id", self.id)
-        writer.member("includeSubhierarchyInAnalytics", self.includeSubhierarchyInAnalytics)
-        writer.member("item", self.item)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("legendSet", self.legendSet)
-        writer.member("name", self.name)
-        writer.member("optionSet", self.optionSet)
-        writer.member("organisationUnitGroup", self.organisationUnitGroup)
-        writer.member("program", self.program)
-        writer.member("programStage", self.programStage)
-        writer.member("repetition", self.repetition)
-        writer.member("sharing", self.sharing)
-        writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
-        writer.member("user", self.user)
-        writer.member("valueType", self.valueType)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

@@ -2,6 +2,210 @@
 // Do not edit: change the generator (Sources/DHIS2Codegen) and regenerate.
 import DHIS2Core
 
+// MARK: - OrganisationUnitGroupSet
+
+/// The DHIS2 metadata type `organisationUnitGroupSet` (`org.hisp.dhis.organisationunit.OrganisationUnitGroupSet`), 2.41–2.44.
+///
+/// Collection path `/api/organisationUnitGroupSets`, JSON key `organisationUnitGroupSets`.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.organisationunit.OrganisationUnitGroupSet` (2.41–2.44); OpenAPI `#/components/schemas/OrganisationUnitGroupSet` (2.41–2.44).
+public struct OrganisationUnitGroupSet: MetadataModel {
+    /// `access`, 2.41–2.44; complex.
+    @Indirect public var access: Access?
+    /// `aggregationType`, 2.41–2.44; constant.
+    public var aggregationType: AggregationType?
+    /// `allItems`, 2.41–2.44; boolean.
+    public var allItems: Bool?
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    public var attributeValues: [AttributeValue]?
+    /// `code`, 2.41–2.44; identifier, owned, unique.
+    public var code: String?
+    /// `compulsory`, 2.41–2.44; boolean, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var compulsory: Bool?
+    /// `created`, 2.41–2.44; date, owned.
+    public var created: String?
+    /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var createdBy: User?
+    /// `dataDimension`, 2.41–2.44; boolean, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var dataDimension: Bool?
+    /// `dataDimensionType`, 2.41–2.44; constant.
+    public var dataDimensionType: DataDimensionType?
+    /// `description`, 2.41–2.44; text, owned.
+    public var description_: String?
+    /// `dimension`, 2.41–2.44; text.
+    public var dimension: String?
+    /// `dimensionItemKeywords`, 2.41–2.44; complex.
+    @Indirect public var dimensionItemKeywords: DimensionItemKeywords?
+    /// `dimensionType`, 2.41–2.44; constant.
+    public var dimensionType: DimensionType?
+    /// `displayDescription`, 2.41–2.44; text.
+    public var displayDescription: String?
+    /// `displayFormName`, 2.41–2.44; text.
+    public var displayFormName: String?
+    /// `displayName`, 2.41–2.44; text.
+    public var displayName: String?
+    /// `displayShortName`, 2.41–2.44; text.
+    public var displayShortName: String?
+    /// `favorite`, until 2.43; boolean.
+    public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `filter`, 2.41–2.44; text.
+    public var filter: String?
+    /// `formName`, 2.41–2.44; text.
+    public var formName: String?
+    /// `href`, 2.41–2.44; url.
+    public var href: String?
+    /// `id`, 2.41–2.44; identifier, owned, unique.
+    public var id: String?
+    /// `includeSubhierarchyInAnalytics`, 2.41–2.44; boolean, owned.
+    public var includeSubhierarchyInAnalytics: Bool?
+    /// `items`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalItemObject`.
+    /// Versions disagree on the type (2.42: `[BaseDimensionalItemObject]`; 2.43+: `[DimensionalItemObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `item`; the JSON member is `items`.
+    public var items: [JSONValue]?
+    /// `lastUpdated`, 2.41–2.44; date, owned.
+    public var lastUpdated: String?
+    /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
+    @Indirect public var lastUpdatedBy: User?
+    /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`.
+    @Indirect public var legendSet: LegendSet?
+    /// `name`, 2.41–2.44; text, owned, unique.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var name: String?
+    /// `optionSet`, 2.41–2.44; reference to `org.hisp.dhis.option.OptionSet`.
+    @Indirect public var optionSet: DHIS2OptionSet?
+    /// `organisationUnitGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
+    /// `/api/schemas` names it `organisationUnitGroup`; the JSON member is `organisationUnitGroups`.
+    public var organisationUnitGroups: [OrganisationUnitGroup]?
+    /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`.
+    @Indirect public var program: Program?
+    /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`.
+    @Indirect public var programStage: ProgramStage?
+    /// `repetition`, 2.41–2.44; complex.
+    @Indirect public var repetition: EventRepetition?
+    /// `sharing`, 2.41–2.44; complex, owned.
+    @Indirect public var sharing: Sharing?
+    /// `shortName`, 2.41–2.44; text, owned, unique.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var shortName: String?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
+    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// `valueType`, 2.41–2.44; constant.
+    public var valueType: ValueType?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension OrganisationUnitGroupSet {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
+            case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
+            case "allItems": self.allItems = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "compulsory": self.compulsory = try reader.readMember(key, unknown: &unknownMembers)
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataDimension": self.dataDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataDimensionType": self.dataDimensionType = try reader.readMember(key, unknown: &unknownMembers)
+            case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimension": self.dimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimensionItemKeywords": self.dimensionItemKeywords = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimensionType": self.dimensionType = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayFormName": self.displayFormName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
+            case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
+            case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "includeSubhierarchyInAnalytics": self.includeSubhierarchyInAnalytics = try reader.readMember(key, unknown: &unknownMembers)
+            case "items": self.items = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "optionSet": self.optionSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitGroups": self.organisationUnitGroups = try reader.readMember(key, unknown: &unknownMembers)
+            case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
+            case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
+            case "repetition": self.repetition = try reader.readMember(key, unknown: &unknownMembers)
+            case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
+            case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
+            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("access", self.access)
+        writer.member("aggregationType", self.aggregationType)
+        writer.member("allItems", self.allItems)
+        writer.member("attributeValues", self.attributeValues)
+        writer.member("code", self.code)
+        writer.member("compulsory", self.compulsory)
+        writer.member("created", self.created)
+        writer.member("createdBy", self.createdBy)
+        writer.member("dataDimension", self.dataDimension)
+        writer.member("dataDimensionType", self.dataDimensionType)
+        writer.member("description", self.description_)
+        writer.member("dimension", self.dimension)
+        writer.member("dimensionItemKeywords", self.dimensionItemKeywords)
+        writer.member("dimensionType", self.dimensionType)
+        writer.member("displayDescription", self.displayDescription)
+        writer.member("displayFormName", self.displayFormName)
+        writer.member("displayName", self.displayName)
+        writer.member("displayShortName", self.displayShortName)
+        writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
+        writer.member("filter", self.filter)
+        writer.member("formName", self.formName)
+        writer.member("href", self.href)
+        writer.member("id", self.id)
+        writer.member("includeSubhierarchyInAnalytics", self.includeSubhierarchyInAnalytics)
+        writer.member("items", self.items)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("lastUpdatedBy", self.lastUpdatedBy)
+        writer.member("legendSet", self.legendSet)
+        writer.member("name", self.name)
+        writer.member("optionSet", self.optionSet)
+        writer.member("organisationUnitGroups", self.organisationUnitGroups)
+        writer.member("program", self.program)
+        writer.member("programStage", self.programStage)
+        writer.member("repetition", self.repetition)
+        writer.member("sharing", self.sharing)
+        writer.member("shortName", self.shortName)
+        writer.member("translations", self.translations)
+        writer.member("user", self.user)
+        writer.member("valueType", self.valueType)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - OrganisationUnitGroupSetDimension
 
 /// The DHIS2 metadata type `organisationUnitGroupSetDimension` (`org.hisp.dhis.organisationunit.OrganisationUnitGroupSetDimension`), 2.41–2.44.
@@ -10,12 +214,14 @@ import DHIS2Core
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.organisationunit.OrganisationUnitGroupSetDimension` (2.41–2.44); OpenAPI `#/components/schemas/OrganisationUnitGroupSetDimension` (2.41–2.44).
 public struct OrganisationUnitGroupSetDimension: MetadataModel {
-    /// `organisationUnitGroup`, 2.41–2.44; reference of reference to `java.util.List`, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    @Indirect public var organisationUnitGroup: ObjectReference?
     /// `organisationUnitGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroupSet`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var organisationUnitGroupSet: OrganisationUnitGroupSet?
+    /// `organisationUnitGroups`, 2.41–2.44; reference of reference to `java.util.List`, owned.
+    /// Versions disagree on the type (2.42+: `[OrganisationUnitGroup]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    /// `/api/schemas` names it `organisationUnitGroup`; the JSON member is `organisationUnitGroups`.
+    public var organisationUnitGroups: [JSONValue]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -29,17 +235,17 @@ extension OrganisationUnitGroupSetDimension {
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
-            case "organisationUnitGroup": self.organisationUnitGroup = try reader.readMember(key, unknown: &unknownMembers)
             case "organisationUnitGroupSet": self.organisationUnitGroupSet = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "organisationUnitGroups": self.organisationUnitGroups = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
 
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
-        writer.member("organisationUnitGroup", self.organisationUnitGroup)
         writer.member("organisationUnitGroupSet", self.organisationUnitGroupSet)
+        writer.member("organisationUnitGroups", self.organisationUnitGroups)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -57,9 +263,7 @@ extension OrganisationUnitGroupSetDimension {
 public struct OrganisationUnitLevel: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -71,6 +275,9 @@ public struct OrganisationUnitLevel: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -89,8 +296,9 @@ public struct OrganisationUnitLevel: MetadataModel {
     public var offlineLevels: Int?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -107,13 +315,13 @@ extension OrganisationUnitLevel {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -122,9 +330,9 @@ extension OrganisationUnitLevel {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "offlineLevels": self.offlineLevels = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -132,13 +340,13 @@ extension OrganisationUnitLevel {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -147,7 +355,7 @@ extension OrganisationUnitLevel {
         writer.member("name", self.name)
         writer.member("offlineLevels", self.offlineLevels)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -193,7 +401,7 @@ extension OutlierAnalysis {
             case "normalizationMethod": self.normalizationMethod = try reader.readMember(key, unknown: &unknownMembers)
             case "outlierMethod": self.outlierMethod = try reader.readMember(key, unknown: &unknownMembers)
             case "thresholdFactor": self.thresholdFactor = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -236,7 +444,7 @@ extension OutlierLine {
             switch key {
             case "enabled": self.enabled = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -298,7 +506,7 @@ extension Pager {
             case "pageSize": _pageSize = try reader.readMember(key, unknown: &unknownMembers)
             case "prevPage": _prevPage = try reader.readMember(key, unknown: &unknownMembers)
             case "total": _total = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _page else {
@@ -361,7 +569,7 @@ extension PerformanceMetrics {
             switch key {
             case "executionPlans": _executionPlans = try reader.readMember(key, unknown: &unknownMembers)
             case "totalTimeInMillis": _totalTimeInMillis = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _totalTimeInMillis else {
@@ -396,9 +604,7 @@ public struct Predictor: MetadataModel {
     /// `annualSampleCount`, 2.41–2.44; integer, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var annualSampleCount: Int?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -418,6 +624,9 @@ public struct Predictor: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `generator`, 2.41–2.44; complex, owned, unique.
@@ -437,8 +646,9 @@ public struct Predictor: MetadataModel {
     /// `organisationUnitDescendants`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var organisationUnitDescendants: OrganisationUnitDescendants?
-    /// `organisationUnitLevel`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitLevel`, owned.
-    public var organisationUnitLevel: [OrganisationUnitLevel]?
+    /// `organisationUnitLevels`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitLevel`, owned.
+    /// `/api/schemas` names it `organisationUnitLevel`; the JSON member is `organisationUnitLevels`.
+    public var organisationUnitLevels: [OrganisationUnitLevel]?
     /// `output`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var output: DataElement?
@@ -447,8 +657,9 @@ public struct Predictor: MetadataModel {
     /// `periodType`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var periodType: String?
-    /// `predictorGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.predictor.PredictorGroup`.
-    public var predictorGroup: [PredictorGroup]?
+    /// `predictorGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.predictor.PredictorGroup`.
+    /// `/api/schemas` names it `predictorGroup`; the JSON member is `predictorGroups`.
+    public var predictorGroups: [PredictorGroup]?
     /// `sampleSkipTest`, 2.41–2.44; complex, owned, unique.
     @Indirect public var sampleSkipTest: DHIS2Expression?
     /// `sequentialSampleCount`, 2.41–2.44; integer, owned.
@@ -461,8 +672,9 @@ public struct Predictor: MetadataModel {
     /// `shortName`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -480,7 +692,6 @@ extension Predictor {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "annualSampleCount": self.annualSampleCount = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -491,6 +702,7 @@ extension Predictor {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "generator": self.generator = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
@@ -499,19 +711,19 @@ extension Predictor {
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "organisationUnitDescendants": self.organisationUnitDescendants = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitLevel": self.organisationUnitLevel = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitLevels": self.organisationUnitLevels = try reader.readMember(key, unknown: &unknownMembers)
             case "output": self.output = try reader.readMember(key, unknown: &unknownMembers)
             case "outputCombo": self.outputCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "periodType": self.periodType = try reader.readMember(key, unknown: &unknownMembers)
-            case "predictorGroup": self.predictorGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "predictorGroups": self.predictorGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "sampleSkipTest": self.sampleSkipTest = try reader.readMember(key, unknown: &unknownMembers)
             case "sequentialSampleCount": self.sequentialSampleCount = try reader.readMember(key, unknown: &unknownMembers)
             case "sequentialSkipCount": self.sequentialSkipCount = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -520,7 +732,6 @@ extension Predictor {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("annualSampleCount", self.annualSampleCount)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -531,6 +742,7 @@ extension Predictor {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("generator", self.generator)
         writer.member("href", self.href)
@@ -539,17 +751,17 @@ extension Predictor {
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
         writer.member("organisationUnitDescendants", self.organisationUnitDescendants)
-        writer.member("organisationUnitLevel", self.organisationUnitLevel)
+        writer.member("organisationUnitLevels", self.organisationUnitLevels)
         writer.member("output", self.output)
         writer.member("outputCombo", self.outputCombo)
         writer.member("periodType", self.periodType)
-        writer.member("predictorGroup", self.predictorGroup)
+        writer.member("predictorGroups", self.predictorGroups)
         writer.member("sampleSkipTest", self.sampleSkipTest)
         writer.member("sequentialSampleCount", self.sequentialSampleCount)
         writer.member("sequentialSkipCount", self.sequentialSkipCount)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -568,9 +780,7 @@ extension Predictor {
 public struct PredictorGroup: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -584,6 +794,9 @@ public struct PredictorGroup: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -595,12 +808,14 @@ public struct PredictorGroup: MetadataModel {
     /// `name`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `predictor`, 2.41–2.44; collection of reference to `org.hisp.dhis.predictor.Predictor`, owned.
-    public var predictor: [Predictor]?
+    /// `predictors`, 2.41–2.44; collection of reference to `org.hisp.dhis.predictor.Predictor`, owned.
+    /// `/api/schemas` names it `predictor`; the JSON member is `predictors`.
+    public var predictors: [Predictor]?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -617,7 +832,6 @@ extension PredictorGroup {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -625,16 +839,17 @@ extension PredictorGroup {
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "predictor": self.predictor = try reader.readMember(key, unknown: &unknownMembers)
+            case "predictors": self.predictors = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -642,7 +857,6 @@ extension PredictorGroup {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -650,14 +864,15 @@ extension PredictorGroup {
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
-        writer.member("predictor", self.predictor)
+        writer.member("predictors", self.predictors)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -678,9 +893,7 @@ public struct Program: MetadataModel {
     @Indirect public var access: Access?
     /// `accessLevel`, 2.41–2.44; constant, owned.
     public var accessLevel: AccessLevel?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
@@ -763,6 +976,9 @@ public struct Program: MetadataModel {
     public var expiryPeriodType: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `featureType`, 2.41–2.44; constant, owned.
     public var featureType: FeatureType?
     /// `followUpLabel`, 2.41–2.44; text, owned.
@@ -792,30 +1008,37 @@ public struct Program: MetadataModel {
     public var noteLabel: String?
     /// `notesLabel`, 2.43+; text, owned.
     public var notesLabel: String?
-    /// `notificationTemplate`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.notification.ProgramNotificationTemplate`, owned.
-    public var notificationTemplate: [ProgramNotificationTemplate]?
+    /// `notificationTemplates`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.notification.ProgramNotificationTemplate`, owned.
+    /// `/api/schemas` names it `notificationTemplate`; the JSON member is `notificationTemplates`.
+    public var notificationTemplates: [ProgramNotificationTemplate]?
     /// `onlyEnrollOnce`, 2.41–2.44; boolean, owned.
     public var onlyEnrollOnce: Bool?
     /// `openDaysAfterCoEndDate`, 2.41–2.44; integer, owned.
     public var openDaysAfterCoEndDate: Int?
     /// `orgUnitLabel`, 2.41–2.44; text, owned.
     public var orgUnitLabel: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
-    /// `programIndicator`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramIndicator`.
-    public var programIndicator: [ProgramIndicator]?
-    /// `programRuleVariable`, 2.41–2.44; collection of reference to `org.hisp.dhis.programrule.ProgramRuleVariable`.
-    public var programRuleVariable: [ProgramRuleVariable]?
-    /// `programSection`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramSection`, owned.
-    public var programSection: [ProgramSection]?
-    /// `programStage`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramStage`, owned.
-    public var programStage: [ProgramStage]?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
+    /// `programIndicators`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramIndicator`.
+    /// `/api/schemas` names it `programIndicator`; the JSON member is `programIndicators`.
+    public var programIndicators: [ProgramIndicator]?
+    /// `programRuleVariables`, 2.41–2.44; collection of reference to `org.hisp.dhis.programrule.ProgramRuleVariable`.
+    /// `/api/schemas` names it `programRuleVariable`; the JSON member is `programRuleVariables`.
+    public var programRuleVariables: [ProgramRuleVariable]?
+    /// `programSections`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramSection`, owned.
+    /// `/api/schemas` names it `programSection`; the JSON member is `programSections`.
+    public var programSections: [ProgramSection]?
     /// `programStageLabel`, 2.41–2.44; text, owned.
     public var programStageLabel: String?
+    /// `programStages`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramStage`, owned.
+    /// `/api/schemas` names it `programStage`; the JSON member is `programStages`.
+    public var programStages: [ProgramStage]?
     /// `programStagesLabel`, 2.43+; text, owned.
     public var programStagesLabel: String?
-    /// `programTrackedEntityAttribute`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramTrackedEntityAttribute`, owned.
-    public var programTrackedEntityAttribute: [ProgramTrackedEntityAttribute]?
+    /// `programTrackedEntityAttributes`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramTrackedEntityAttribute`, owned.
+    /// `/api/schemas` names it `programTrackedEntityAttribute`; the JSON member is `programTrackedEntityAttributes`.
+    public var programTrackedEntityAttributes: [ProgramTrackedEntityAttribute]?
     /// `programType`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var programType: ProgramType?
@@ -847,14 +1070,16 @@ public struct Program: MetadataModel {
     public var trackedEntityAttributesLabel: String?
     /// `trackedEntityType`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityType`, owned.
     @Indirect public var trackedEntityType: TrackedEntityType?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `useFirstStageDuringRegistration`, 2.41–2.44; boolean, owned.
     public var useFirstStageDuringRegistration: Bool?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
-    /// `userRole`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserRole`, owned.
-    public var userRole: [UserRole]?
+    /// `userRoles`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserRole`, owned.
+    /// `/api/schemas` names it `userRole`; the JSON member is `userRoles`.
+    public var userRoles: [UserRole]?
     /// `version`, 2.41–2.44; integer, owned.
     public var version: Int?
     /// `withoutRegistration`, 2.41–2.44; boolean.
@@ -874,7 +1099,6 @@ extension Program {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "accessLevel": self.accessLevel = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryCombo": self.categoryCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryMappings": self.categoryMappings = try reader.readMember(key, unknown: &unknownMembers)
@@ -916,6 +1140,7 @@ extension Program {
             case "expiryDays": self.expiryDays = try reader.readMember(key, unknown: &unknownMembers)
             case "expiryPeriodType": self.expiryPeriodType = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "featureType": self.featureType = try reader.readMember(key, unknown: &unknownMembers)
             case "followUpLabel": self.followUpLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
@@ -930,18 +1155,18 @@ extension Program {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "noteLabel": self.noteLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "notesLabel": self.notesLabel = try reader.readMember(key, unknown: &unknownMembers)
-            case "notificationTemplate": self.notificationTemplate = try reader.readMember(key, unknown: &unknownMembers)
+            case "notificationTemplates": self.notificationTemplates = try reader.readMember(key, unknown: &unknownMembers)
             case "onlyEnrollOnce": self.onlyEnrollOnce = try reader.readMember(key, unknown: &unknownMembers)
             case "openDaysAfterCoEndDate": self.openDaysAfterCoEndDate = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnitLabel": self.orgUnitLabel = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
-            case "programIndicator": self.programIndicator = try reader.readMember(key, unknown: &unknownMembers)
-            case "programRuleVariable": self.programRuleVariable = try reader.readMember(key, unknown: &unknownMembers)
-            case "programSection": self.programSection = try reader.readMember(key, unknown: &unknownMembers)
-            case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
+            case "programIndicators": self.programIndicators = try reader.readMember(key, unknown: &unknownMembers)
+            case "programRuleVariables": self.programRuleVariables = try reader.readMember(key, unknown: &unknownMembers)
+            case "programSections": self.programSections = try reader.readMember(key, unknown: &unknownMembers)
             case "programStageLabel": self.programStageLabel = try reader.readMember(key, unknown: &unknownMembers)
+            case "programStages": self.programStages = try reader.readMember(key, unknown: &unknownMembers)
             case "programStagesLabel": self.programStagesLabel = try reader.readMember(key, unknown: &unknownMembers)
-            case "programTrackedEntityAttribute": self.programTrackedEntityAttribute = try reader.readMember(key, unknown: &unknownMembers)
+            case "programTrackedEntityAttributes": self.programTrackedEntityAttributes = try reader.readMember(key, unknown: &unknownMembers)
             case "programType": self.programType = try reader.readMember(key, unknown: &unknownMembers)
             case "registration": self.registration = try reader.readMember(key, unknown: &unknownMembers)
             case "relatedProgram": self.relatedProgram = try reader.readMember(key, unknown: &unknownMembers)
@@ -956,13 +1181,13 @@ extension Program {
             case "trackedEntityAttributeLabel": self.trackedEntityAttributeLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityAttributesLabel": self.trackedEntityAttributesLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityType": self.trackedEntityType = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "useFirstStageDuringRegistration": self.useFirstStageDuringRegistration = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            case "userRole": self.userRole = try reader.readMember(key, unknown: &unknownMembers)
+            case "userRoles": self.userRoles = try reader.readMember(key, unknown: &unknownMembers)
             case "version": self.version = try reader.readMember(key, unknown: &unknownMembers)
             case "withoutRegistration": self.withoutRegistration = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -971,7 +1196,6 @@ extension Program {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("accessLevel", self.accessLevel)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryCombo", self.categoryCombo)
         writer.member("categoryMappings", self.categoryMappings)
@@ -1013,6 +1237,7 @@ extension Program {
         writer.member("expiryDays", self.expiryDays)
         writer.member("expiryPeriodType", self.expiryPeriodType)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("featureType", self.featureType)
         writer.member("followUpLabel", self.followUpLabel)
         writer.member("formName", self.formName)
@@ -1027,18 +1252,18 @@ extension Program {
         writer.member("name", self.name)
         writer.member("noteLabel", self.noteLabel)
         writer.member("notesLabel", self.notesLabel)
-        writer.member("notificationTemplate", self.notificationTemplate)
+        writer.member("notificationTemplates", self.notificationTemplates)
         writer.member("onlyEnrollOnce", self.onlyEnrollOnce)
         writer.member("openDaysAfterCoEndDate", self.openDaysAfterCoEndDate)
         writer.member("orgUnitLabel", self.orgUnitLabel)
-        writer.member("organisationUnit", self.organisationUnit)
-        writer.member("programIndicator", self.programIndicator)
-        writer.member("programRuleVariable", self.programRuleVariable)
-        writer.member("programSection", self.programSection)
-        writer.member("programStage", self.programStage)
+        writer.member("organisationUnits", self.organisationUnits)
+        writer.member("programIndicators", self.programIndicators)
+        writer.member("programRuleVariables", self.programRuleVariables)
+        writer.member("programSections", self.programSections)
         writer.member("programStageLabel", self.programStageLabel)
+        writer.member("programStages", self.programStages)
         writer.member("programStagesLabel", self.programStagesLabel)
-        writer.member("programTrackedEntityAttribute", self.programTrackedEntityAttribute)
+        writer.member("programTrackedEntityAttributes", self.programTrackedEntityAttributes)
         writer.member("programType", self.programType)
         writer.member("registration", self.registration)
         writer.member("relatedProgram", self.relatedProgram)
@@ -1053,10 +1278,10 @@ extension Program {
         writer.member("trackedEntityAttributeLabel", self.trackedEntityAttributeLabel)
         writer.member("trackedEntityAttributesLabel", self.trackedEntityAttributesLabel)
         writer.member("trackedEntityType", self.trackedEntityType)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("useFirstStageDuringRegistration", self.useFirstStageDuringRegistration)
         writer.member("user", self.user)
-        writer.member("userRole", self.userRole)
+        writer.member("userRoles", self.userRoles)
         writer.member("version", self.version)
         writer.member("withoutRegistration", self.withoutRegistration)
         writer.unknownMembers(unknownMembers)
@@ -1095,7 +1320,7 @@ extension ProgramCategoryMapping {
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "mappingName": self.mappingName = try reader.readMember(key, unknown: &unknownMembers)
             case "optionMappings": self.optionMappings = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1136,7 +1361,7 @@ extension ProgramCategoryOptionMapping {
             switch key {
             case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
             case "optionId": self.optionId = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1164,9 +1389,8 @@ public struct ProgramDataElementDimensionItem: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; identifier.
     public var code: String?
@@ -1193,6 +1417,9 @@ public struct ProgramDataElementDimensionItem: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -1219,8 +1446,10 @@ public struct ProgramDataElementDimensionItem: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.
@@ -1240,7 +1469,6 @@ extension ProgramDataElementDimensionItem {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -1254,6 +1482,7 @@ extension ProgramDataElementDimensionItem {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -1266,10 +1495,10 @@ extension ProgramDataElementDimensionItem {
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1278,7 +1507,6 @@ extension ProgramDataElementDimensionItem {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -1292,6 +1520,7 @@ extension ProgramDataElementDimensionItem {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -1304,7 +1533,7 @@ extension ProgramDataElementDimensionItem {
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
         writer.unknownMembers(unknownMembers)
@@ -1332,16 +1561,15 @@ public struct ProgramIndicator: MetadataModel {
     public var aggregateExportDataElement: String?
     /// `aggregationType`, 2.41–2.44; constant, owned.
     public var aggregationType: AggregationType?
-    /// `analyticsPeriodBoundary`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.AnalyticsPeriodBoundary`, owned.
-    public var analyticsPeriodBoundary: [AnalyticsPeriodBoundary]?
+    /// `analyticsPeriodBoundaries`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.AnalyticsPeriodBoundary`, owned.
+    /// `/api/schemas` names it `analyticsPeriodBoundary`; the JSON member is `analyticsPeriodBoundaries`.
+    public var analyticsPeriodBoundaries: [AnalyticsPeriodBoundary]?
     /// `analyticsType`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var analyticsType: AnalyticsType?
     /// `attributeCombo`, 2.42+; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     @Indirect public var attributeCombo: CategoryCombo?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `categoryCombo`, 2.42+; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     @Indirect public var categoryCombo: CategoryCombo?
@@ -1375,6 +1603,9 @@ public struct ProgramIndicator: MetadataModel {
     public var expression: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `filter`, 2.41–2.44; text, owned.
     public var filter: String?
     /// `formName`, 2.41–2.44; text, owned.
@@ -1410,8 +1641,9 @@ public struct ProgramIndicator: MetadataModel {
     public var shortName: String?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1432,10 +1664,9 @@ extension ProgramIndicator {
             case "aggregateExportCategoryOptionCombo": self.aggregateExportCategoryOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregateExportDataElement": self.aggregateExportDataElement = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "analyticsPeriodBoundary": self.analyticsPeriodBoundary = try reader.readMember(key, unknown: &unknownMembers)
+            case "analyticsPeriodBoundaries": self.analyticsPeriodBoundaries = try reader.readMember(key, unknown: &unknownMembers)
             case "analyticsType": self.analyticsType = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeCombo": self.attributeCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryCombo": self.categoryCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryMappingIds": self.categoryMappingIds = try reader.readMember(key, unknown: &unknownMembers)
@@ -1453,6 +1684,7 @@ extension ProgramIndicator {
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "expression": self.expression = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
@@ -1469,9 +1701,9 @@ extension ProgramIndicator {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1483,10 +1715,9 @@ extension ProgramIndicator {
         writer.member("aggregateExportCategoryOptionCombo", self.aggregateExportCategoryOptionCombo)
         writer.member("aggregateExportDataElement", self.aggregateExportDataElement)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("analyticsPeriodBoundary", self.analyticsPeriodBoundary)
+        writer.member("analyticsPeriodBoundaries", self.analyticsPeriodBoundaries)
         writer.member("analyticsType", self.analyticsType)
         writer.member("attributeCombo", self.attributeCombo)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryCombo", self.categoryCombo)
         writer.member("categoryMappingIds", self.categoryMappingIds)
@@ -1504,6 +1735,7 @@ extension ProgramIndicator {
         writer.member("displayShortName", self.displayShortName)
         writer.member("expression", self.expression)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("filter", self.filter)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
@@ -1520,7 +1752,7 @@ extension ProgramIndicator {
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("style", self.style)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()

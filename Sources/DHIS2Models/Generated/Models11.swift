@@ -14,9 +14,7 @@ import DHIS2Core
 public struct ProgramIndicatorGroup: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -30,6 +28,9 @@ public struct ProgramIndicatorGroup: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -41,12 +42,14 @@ public struct ProgramIndicatorGroup: MetadataModel {
     /// `name`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `programIndicator`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramIndicator`, owned.
-    public var programIndicator: [ProgramIndicator]?
+    /// `programIndicators`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramIndicator`, owned.
+    /// `/api/schemas` names it `programIndicator`; the JSON member is `programIndicators`.
+    public var programIndicators: [ProgramIndicator]?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -63,7 +66,6 @@ extension ProgramIndicatorGroup {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -71,16 +73,17 @@ extension ProgramIndicatorGroup {
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "programIndicator": self.programIndicator = try reader.readMember(key, unknown: &unknownMembers)
+            case "programIndicators": self.programIndicators = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -88,7 +91,6 @@ extension ProgramIndicatorGroup {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -96,14 +98,15 @@ extension ProgramIndicatorGroup {
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
-        writer.member("programIndicator", self.programIndicator)
+        writer.member("programIndicators", self.programIndicators)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -122,9 +125,7 @@ extension ProgramIndicatorGroup {
 public struct ProgramNotificationTemplate: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -142,6 +143,9 @@ public struct ProgramNotificationTemplate: MetadataModel {
     public var displaySubjectTemplate: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -179,8 +183,9 @@ public struct ProgramNotificationTemplate: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `subjectTemplate`, 2.41–2.44; text, owned.
     public var subjectTemplate: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -197,7 +202,6 @@ extension ProgramNotificationTemplate {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -207,6 +211,7 @@ extension ProgramNotificationTemplate {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displaySubjectTemplate": self.displaySubjectTemplate = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -224,9 +229,9 @@ extension ProgramNotificationTemplate {
             case "sendRepeatable": self.sendRepeatable = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "subjectTemplate": self.subjectTemplate = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -234,7 +239,6 @@ extension ProgramNotificationTemplate {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -244,6 +248,7 @@ extension ProgramNotificationTemplate {
         writer.member("displayName", self.displayName)
         writer.member("displaySubjectTemplate", self.displaySubjectTemplate)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -261,7 +266,7 @@ extension ProgramNotificationTemplate {
         writer.member("sendRepeatable", self.sendRepeatable)
         writer.member("sharing", self.sharing)
         writer.member("subjectTemplate", self.subjectTemplate)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -280,9 +285,7 @@ extension ProgramNotificationTemplate {
 public struct ProgramRule: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -298,6 +301,9 @@ public struct ProgramRule: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -314,14 +320,16 @@ public struct ProgramRule: MetadataModel {
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
-    /// `programRuleAction`, 2.41–2.44; collection of reference to `org.hisp.dhis.programrule.ProgramRuleAction`, owned.
-    public var programRuleAction: [ProgramRuleAction]?
+    /// `programRuleActions`, 2.41–2.44; collection of reference to `org.hisp.dhis.programrule.ProgramRuleAction`, owned.
+    /// `/api/schemas` names it `programRuleAction`; the JSON member is `programRuleActions`.
+    public var programRuleActions: [ProgramRuleAction]?
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -338,7 +346,6 @@ extension ProgramRule {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "condition": self.condition = try reader.readMember(key, unknown: &unknownMembers)
@@ -347,6 +354,7 @@ extension ProgramRule {
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -354,12 +362,12 @@ extension ProgramRule {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "priority": self.priority = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
-            case "programRuleAction": self.programRuleAction = try reader.readMember(key, unknown: &unknownMembers)
+            case "programRuleActions": self.programRuleActions = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -367,7 +375,6 @@ extension ProgramRule {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("condition", self.condition)
@@ -376,6 +383,7 @@ extension ProgramRule {
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -383,10 +391,10 @@ extension ProgramRule {
         writer.member("name", self.name)
         writer.member("priority", self.priority)
         writer.member("program", self.program)
-        writer.member("programRuleAction", self.programRuleAction)
+        writer.member("programRuleActions", self.programRuleActions)
         writer.member("programStage", self.programStage)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -405,9 +413,7 @@ extension ProgramRule {
 public struct ProgramRuleAction: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -425,13 +431,14 @@ public struct ProgramRuleAction: MetadataModel {
     public var displayContent: String?
     /// `displayName`, 2.41–2.44; text.
     public var displayName: String?
-    /// `evaluationEnvironment`, 2.41–2.44; collection of constant, owned.
-    public var evaluationEnvironment: [ProgramRuleActionEvaluationEnvironment]?
     /// `evaluationTime`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var evaluationTime: ProgramRuleActionEvaluationTime?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -456,6 +463,9 @@ public struct ProgramRuleAction: MetadataModel {
     @Indirect public var programIndicator: ProgramIndicator?
     /// `programRule`, 2.41–2.44; reference to `org.hisp.dhis.programrule.ProgramRule`, owned.
     @Indirect public var programRule: ProgramRule?
+    /// `programRuleActionEvaluationEnvironments`, 2.41–2.44; collection of constant, owned.
+    /// `/api/schemas` names it `evaluationEnvironment`; the JSON member is `programRuleActionEvaluationEnvironments`.
+    public var programRuleActionEvaluationEnvironments: [ProgramRuleActionEvaluationEnvironment]?
     /// `programRuleActionType`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var programRuleActionType: ProgramRuleActionType?
@@ -469,8 +479,9 @@ public struct ProgramRuleAction: MetadataModel {
     public var templateUid: String?
     /// `trackedEntityAttribute`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
     @Indirect public var trackedEntityAttribute: TrackedEntityAttribute?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -487,7 +498,6 @@ extension ProgramRuleAction {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "content": self.content = try reader.readMember(key, unknown: &unknownMembers)
@@ -497,9 +507,9 @@ extension ProgramRuleAction {
             case "dataElement": self.dataElement = try reader.readMember(key, unknown: &unknownMembers)
             case "displayContent": self.displayContent = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "evaluationEnvironment": self.evaluationEnvironment = try reader.readMember(key, unknown: &unknownMembers)
             case "evaluationTime": self.evaluationTime = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -512,15 +522,16 @@ extension ProgramRuleAction {
             case "priority": self.priority = try reader.readMember(key, unknown: &unknownMembers)
             case "programIndicator": self.programIndicator = try reader.readMember(key, unknown: &unknownMembers)
             case "programRule": self.programRule = try reader.readMember(key, unknown: &unknownMembers)
+            case "programRuleActionEvaluationEnvironments": self.programRuleActionEvaluationEnvironments = try reader.readMember(key, unknown: &unknownMembers)
             case "programRuleActionType": self.programRuleActionType = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "programStageSection": self.programStageSection = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "templateUid": self.templateUid = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityAttribute": self.trackedEntityAttribute = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -528,7 +539,6 @@ extension ProgramRuleAction {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("content", self.content)
@@ -538,9 +548,9 @@ extension ProgramRuleAction {
         writer.member("dataElement", self.dataElement)
         writer.member("displayContent", self.displayContent)
         writer.member("displayName", self.displayName)
-        writer.member("evaluationEnvironment", self.evaluationEnvironment)
         writer.member("evaluationTime", self.evaluationTime)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -553,13 +563,14 @@ extension ProgramRuleAction {
         writer.member("priority", self.priority)
         writer.member("programIndicator", self.programIndicator)
         writer.member("programRule", self.programRule)
+        writer.member("programRuleActionEvaluationEnvironments", self.programRuleActionEvaluationEnvironments)
         writer.member("programRuleActionType", self.programRuleActionType)
         writer.member("programStage", self.programStage)
         writer.member("programStageSection", self.programStageSection)
         writer.member("sharing", self.sharing)
         writer.member("templateUid", self.templateUid)
         writer.member("trackedEntityAttribute", self.trackedEntityAttribute)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -578,9 +589,7 @@ extension ProgramRuleAction {
 public struct ProgramRuleVariable: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -594,6 +603,9 @@ public struct ProgramRuleVariable: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -617,8 +629,9 @@ public struct ProgramRuleVariable: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `trackedEntityAttribute`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
     @Indirect public var trackedEntityAttribute: TrackedEntityAttribute?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `useCodeForOptionSet`, 2.41–2.44; boolean, owned.
     public var useCodeForOptionSet: Bool?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
@@ -640,7 +653,6 @@ extension ProgramRuleVariable {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -648,6 +660,7 @@ extension ProgramRuleVariable {
             case "dataElement": self.dataElement = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -658,11 +671,11 @@ extension ProgramRuleVariable {
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityAttribute": self.trackedEntityAttribute = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "useCodeForOptionSet": self.useCodeForOptionSet = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -670,7 +683,6 @@ extension ProgramRuleVariable {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -678,6 +690,7 @@ extension ProgramRuleVariable {
         writer.member("dataElement", self.dataElement)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -688,7 +701,7 @@ extension ProgramRuleVariable {
         writer.member("programStage", self.programStage)
         writer.member("sharing", self.sharing)
         writer.member("trackedEntityAttribute", self.trackedEntityAttribute)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("useCodeForOptionSet", self.useCodeForOptionSet)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
@@ -709,9 +722,7 @@ extension ProgramRuleVariable {
 public struct ProgramSection: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -731,6 +742,9 @@ public struct ProgramSection: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text, owned.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -760,8 +774,9 @@ public struct ProgramSection: MetadataModel {
     @Indirect public var style: ObjectStyle?
     /// `trackedEntityAttributes`, 2.41–2.44; collection of reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
     public var trackedEntityAttributes: [TrackedEntityAttribute]?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -778,7 +793,6 @@ extension ProgramSection {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -789,6 +803,7 @@ extension ProgramSection {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -802,9 +817,9 @@ extension ProgramSection {
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityAttributes": self.trackedEntityAttributes = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -812,7 +827,6 @@ extension ProgramSection {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -823,6 +837,7 @@ extension ProgramSection {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -836,7 +851,7 @@ extension ProgramSection {
         writer.member("sortOrder", self.sortOrder)
         writer.member("style", self.style)
         writer.member("trackedEntityAttributes", self.trackedEntityAttributes)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -857,9 +872,7 @@ public struct ProgramStage: MetadataModel {
     @Indirect public var access: Access?
     /// `allowGenerateNextVisit`, 2.41–2.44; boolean, owned.
     public var allowGenerateNextVisit: Bool?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `autoGenerateEvent`, 2.41–2.44; boolean, owned.
     public var autoGenerateEvent: Bool?
@@ -907,6 +920,9 @@ public struct ProgramStage: MetadataModel {
     public var executionDateLabel: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `featureType`, 2.41–2.44; constant, owned.
     public var featureType: FeatureType?
     /// `formName`, 2.41–2.44; text, owned.
@@ -933,8 +949,9 @@ public struct ProgramStage: MetadataModel {
     public var name: String?
     /// `nextScheduleDate`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
     @Indirect public var nextScheduleDate: DataElement?
-    /// `notificationTemplate`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.notification.ProgramNotificationTemplate`, owned.
-    public var notificationTemplate: [ProgramNotificationTemplate]?
+    /// `notificationTemplates`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.notification.ProgramNotificationTemplate`, owned.
+    /// `/api/schemas` names it `notificationTemplate`; the JSON member is `notificationTemplates`.
+    public var notificationTemplates: [ProgramNotificationTemplate]?
     /// `openAfterEnrollment`, 2.41–2.44; boolean, owned.
     public var openAfterEnrollment: Bool?
     /// `periodType`, 2.41–2.44; text, owned.
@@ -943,12 +960,14 @@ public struct ProgramStage: MetadataModel {
     public var preGenerateUID: Bool?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
     @Indirect public var program: Program?
-    /// `programStageDataElement`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramStageDataElement`, owned.
-    public var programStageDataElement: [ProgramStageDataElement]?
+    /// `programStageDataElements`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramStageDataElement`, owned.
+    /// `/api/schemas` names it `programStageDataElement`; the JSON member is `programStageDataElements`.
+    public var programStageDataElements: [ProgramStageDataElement]?
     /// `programStageLabel`, 2.41–2.44; text, owned.
     public var programStageLabel: String?
-    /// `programStageSection`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramStageSection`, owned.
-    public var programStageSection: [ProgramStageSection]?
+    /// `programStageSections`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramStageSection`, owned.
+    /// `/api/schemas` names it `programStageSection`; the JSON member is `programStageSections`.
+    public var programStageSections: [ProgramStageSection]?
     /// `referral`, 2.41–2.44; boolean, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var referral: Bool?
@@ -969,8 +988,9 @@ public struct ProgramStage: MetadataModel {
     public var standardInterval: Int?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `validationStrategy`, 2.41–2.44; constant, owned.
@@ -990,7 +1010,6 @@ extension ProgramStage {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "allowGenerateNextVisit": self.allowGenerateNextVisit = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "autoGenerateEvent": self.autoGenerateEvent = try reader.readMember(key, unknown: &unknownMembers)
             case "blockEntryForm": self.blockEntryForm = try reader.readMember(key, unknown: &unknownMembers)
@@ -1015,6 +1034,7 @@ extension ProgramStage {
             case "eventsLabel": self.eventsLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "executionDateLabel": self.executionDateLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "featureType": self.featureType = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "formType": self.formType = try reader.readMember(key, unknown: &unknownMembers)
@@ -1027,14 +1047,14 @@ extension ProgramStage {
             case "minDaysFromStart": self.minDaysFromStart = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "nextScheduleDate": self.nextScheduleDate = try reader.readMember(key, unknown: &unknownMembers)
-            case "notificationTemplate": self.notificationTemplate = try reader.readMember(key, unknown: &unknownMembers)
+            case "notificationTemplates": self.notificationTemplates = try reader.readMember(key, unknown: &unknownMembers)
             case "openAfterEnrollment": self.openAfterEnrollment = try reader.readMember(key, unknown: &unknownMembers)
             case "periodType": self.periodType = try reader.readMember(key, unknown: &unknownMembers)
             case "preGenerateUID": self.preGenerateUID = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
-            case "programStageDataElement": self.programStageDataElement = try reader.readMember(key, unknown: &unknownMembers)
+            case "programStageDataElements": self.programStageDataElements = try reader.readMember(key, unknown: &unknownMembers)
             case "programStageLabel": self.programStageLabel = try reader.readMember(key, unknown: &unknownMembers)
-            case "programStageSection": self.programStageSection = try reader.readMember(key, unknown: &unknownMembers)
+            case "programStageSections": self.programStageSections = try reader.readMember(key, unknown: &unknownMembers)
             case "referral": self.referral = try reader.readMember(key, unknown: &unknownMembers)
             case "remindCompleted": self.remindCompleted = try reader.readMember(key, unknown: &unknownMembers)
             case "repeatable": self.repeatable = try reader.readMember(key, unknown: &unknownMembers)
@@ -1044,10 +1064,10 @@ extension ProgramStage {
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
             case "standardInterval": self.standardInterval = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "validationStrategy": self.validationStrategy = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1056,7 +1076,6 @@ extension ProgramStage {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("allowGenerateNextVisit", self.allowGenerateNextVisit)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("autoGenerateEvent", self.autoGenerateEvent)
         writer.member("blockEntryForm", self.blockEntryForm)
@@ -1081,6 +1100,7 @@ extension ProgramStage {
         writer.member("eventsLabel", self.eventsLabel)
         writer.member("executionDateLabel", self.executionDateLabel)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("featureType", self.featureType)
         writer.member("formName", self.formName)
         writer.member("formType", self.formType)
@@ -1093,14 +1113,14 @@ extension ProgramStage {
         writer.member("minDaysFromStart", self.minDaysFromStart)
         writer.member("name", self.name)
         writer.member("nextScheduleDate", self.nextScheduleDate)
-        writer.member("notificationTemplate", self.notificationTemplate)
+        writer.member("notificationTemplates", self.notificationTemplates)
         writer.member("openAfterEnrollment", self.openAfterEnrollment)
         writer.member("periodType", self.periodType)
         writer.member("preGenerateUID", self.preGenerateUID)
         writer.member("program", self.program)
-        writer.member("programStageDataElement", self.programStageDataElement)
+        writer.member("programStageDataElements", self.programStageDataElements)
         writer.member("programStageLabel", self.programStageLabel)
-        writer.member("programStageSection", self.programStageSection)
+        writer.member("programStageSections", self.programStageSections)
         writer.member("referral", self.referral)
         writer.member("remindCompleted", self.remindCompleted)
         writer.member("repeatable", self.repeatable)
@@ -1110,7 +1130,7 @@ extension ProgramStage {
         writer.member("sortOrder", self.sortOrder)
         writer.member("standardInterval", self.standardInterval)
         writer.member("style", self.style)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("validationStrategy", self.validationStrategy)
         writer.unknownMembers(unknownMembers)
@@ -1132,9 +1152,8 @@ public struct ProgramStageDataElement: MetadataModel {
     public var allowFutureDate: Bool?
     /// `allowProvidedElsewhere`, 2.41–2.44; boolean, owned.
     public var allowProvidedElsewhere: Bool?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -1154,6 +1173,9 @@ public struct ProgramStageDataElement: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -1179,8 +1201,10 @@ public struct ProgramStageDataElement: MetadataModel {
     public var skipSynchronization: Bool?
     /// `sortOrder`, 2.41–2.44; integer, owned.
     public var sortOrder: Int?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1199,7 +1223,6 @@ extension ProgramStageDataElement {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "allowFutureDate": self.allowFutureDate = try reader.readMember(key, unknown: &unknownMembers)
             case "allowProvidedElsewhere": self.allowProvidedElsewhere = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "compulsory": self.compulsory = try reader.readMember(key, unknown: &unknownMembers)
@@ -1209,6 +1232,7 @@ extension ProgramStageDataElement {
             case "displayInReports": self.displayInReports = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -1221,9 +1245,9 @@ extension ProgramStageDataElement {
             case "skipAnalytics": self.skipAnalytics = try reader.readMember(key, unknown: &unknownMembers)
             case "skipSynchronization": self.skipSynchronization = try reader.readMember(key, unknown: &unknownMembers)
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1233,7 +1257,6 @@ extension ProgramStageDataElement {
         writer.member("access", self.access)
         writer.member("allowFutureDate", self.allowFutureDate)
         writer.member("allowProvidedElsewhere", self.allowProvidedElsewhere)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("compulsory", self.compulsory)
@@ -1243,6 +1266,7 @@ extension ProgramStageDataElement {
         writer.member("displayInReports", self.displayInReports)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -1255,7 +1279,7 @@ extension ProgramStageDataElement {
         writer.member("skipAnalytics", self.skipAnalytics)
         writer.member("skipSynchronization", self.skipSynchronization)
         writer.member("sortOrder", self.sortOrder)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -1354,7 +1378,7 @@ extension ProgramStageQueryCriteria {
             case "order": _order = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnit": _orgUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "ouMode": _ouMode = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _assignedUserMode else {
@@ -1420,9 +1444,7 @@ extension ProgramStageQueryCriteria {
 public struct ProgramStageSection: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -1430,8 +1452,9 @@ public struct ProgramStageSection: MetadataModel {
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var createdBy: User?
-    /// `dataElement`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElement`, owned.
-    public var dataElement: [DataElement]?
+    /// `dataElements`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElement`, owned.
+    /// `/api/schemas` names it `dataElement`; the JSON member is `dataElements`.
+    public var dataElements: [DataElement]?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
     /// `displayDescription`, 2.41–2.44; text.
@@ -1444,6 +1467,9 @@ public struct ProgramStageSection: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text, owned.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -1457,8 +1483,9 @@ public struct ProgramStageSection: MetadataModel {
     /// `name`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `programIndicator`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramIndicator`, owned.
-    public var programIndicator: [ProgramIndicator]?
+    /// `programIndicators`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramIndicator`, owned.
+    /// `/api/schemas` names it `programIndicator`; the JSON member is `programIndicators`.
+    public var programIndicators: [ProgramIndicator]?
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `renderType`, 2.41–2.44; complex, owned.
@@ -1473,8 +1500,9 @@ public struct ProgramStageSection: MetadataModel {
     public var sortOrder: Int?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1491,34 +1519,34 @@ extension ProgramStageSection {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElement": self.dataElement = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElements": self.dataElements = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
             case "displayFormName": self.displayFormName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "programIndicator": self.programIndicator = try reader.readMember(key, unknown: &unknownMembers)
+            case "programIndicators": self.programIndicators = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "renderType": self.renderType = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1526,32 +1554,32 @@ extension ProgramStageSection {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
-        writer.member("dataElement", self.dataElement)
+        writer.member("dataElements", self.dataElements)
         writer.member("description", self.description_)
         writer.member("displayDescription", self.displayDescription)
         writer.member("displayFormName", self.displayFormName)
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
-        writer.member("programIndicator", self.programIndicator)
+        writer.member("programIndicators", self.programIndicators)
         writer.member("programStage", self.programStage)
         writer.member("renderType", self.renderType)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("sortOrder", self.sortOrder)
         writer.member("style", self.style)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()

@@ -14,9 +14,7 @@ import DHIS2Core
 public struct ProgramStageWorkingList: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -32,6 +30,9 @@ public struct ProgramStageWorkingList: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -53,8 +54,9 @@ public struct ProgramStageWorkingList: MetadataModel {
     @Indirect public var programStageQueryCriteria: ProgramStageQueryCriteria?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -71,7 +73,6 @@ extension ProgramStageWorkingList {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -80,6 +81,7 @@ extension ProgramStageWorkingList {
             case "displayDescription": self.displayDescription = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -89,9 +91,9 @@ extension ProgramStageWorkingList {
             case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "programStageQueryCriteria": self.programStageQueryCriteria = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -99,7 +101,6 @@ extension ProgramStageWorkingList {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -108,6 +109,7 @@ extension ProgramStageWorkingList {
         writer.member("displayDescription", self.displayDescription)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -117,7 +119,7 @@ extension ProgramStageWorkingList {
         writer.member("programStage", self.programStage)
         writer.member("programStageQueryCriteria", self.programStageQueryCriteria)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -136,9 +138,8 @@ public struct ProgramTrackedEntityAttribute: MetadataModel {
     @Indirect public var access: Access?
     /// `allowFutureDate`, 2.41–2.44; boolean, owned.
     public var allowFutureDate: Bool?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -154,6 +155,9 @@ public struct ProgramTrackedEntityAttribute: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -183,8 +187,10 @@ public struct ProgramTrackedEntityAttribute: MetadataModel {
     /// `trackedEntityAttribute`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var trackedEntityAttribute: TrackedEntityAttribute?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.
@@ -204,7 +210,6 @@ extension ProgramTrackedEntityAttribute {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "allowFutureDate": self.allowFutureDate = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -213,6 +218,7 @@ extension ProgramTrackedEntityAttribute {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -227,10 +233,10 @@ extension ProgramTrackedEntityAttribute {
             case "skipIndividualAnalytics": self.skipIndividualAnalytics = try reader.readMember(key, unknown: &unknownMembers)
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityAttribute": self.trackedEntityAttribute = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -239,7 +245,6 @@ extension ProgramTrackedEntityAttribute {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("allowFutureDate", self.allowFutureDate)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -248,6 +253,7 @@ extension ProgramTrackedEntityAttribute {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -262,7 +268,7 @@ extension ProgramTrackedEntityAttribute {
         writer.member("skipIndividualAnalytics", self.skipIndividualAnalytics)
         writer.member("sortOrder", self.sortOrder)
         writer.member("trackedEntityAttribute", self.trackedEntityAttribute)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
         writer.unknownMembers(unknownMembers)
@@ -285,9 +291,8 @@ public struct ProgramTrackedEntityAttributeDimensionItem: MetadataModel {
     /// `attribute`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var attribute: TrackedEntityAttribute?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; identifier.
     public var code: String?
@@ -311,6 +316,9 @@ public struct ProgramTrackedEntityAttributeDimensionItem: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -337,8 +345,10 @@ public struct ProgramTrackedEntityAttributeDimensionItem: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -357,7 +367,6 @@ extension ProgramTrackedEntityAttributeDimensionItem {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
             case "attribute": self.attribute = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -370,6 +379,7 @@ extension ProgramTrackedEntityAttributeDimensionItem {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -382,9 +392,9 @@ extension ProgramTrackedEntityAttributeDimensionItem {
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -394,7 +404,6 @@ extension ProgramTrackedEntityAttributeDimensionItem {
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
         writer.member("attribute", self.attribute)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -407,6 +416,7 @@ extension ProgramTrackedEntityAttributeDimensionItem {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -419,7 +429,7 @@ extension ProgramTrackedEntityAttributeDimensionItem {
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -438,9 +448,7 @@ extension ProgramTrackedEntityAttributeDimensionItem {
 public struct PushAnalysis: MetadataModel {
     /// `access`, until 2.42; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42; complex.
+    /// `attributeValues`, until 2.42; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, until 2.42; identifier, owned, unique.
     public var code: String?
@@ -455,6 +463,9 @@ public struct PushAnalysis: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, until 2.42; url.
     public var href: String?
     /// `id`, until 2.42; identifier, owned, unique.
@@ -474,8 +485,9 @@ public struct PushAnalysis: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `title`, until 2.42; text, owned.
     public var title: String?
-    /// `translation`, until 2.42; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, until 2.42; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, until 2.42; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -492,7 +504,6 @@ extension PushAnalysis {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -500,6 +511,7 @@ extension PushAnalysis {
             case "dashboard": self.dashboard = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -509,9 +521,9 @@ extension PushAnalysis {
             case "recipientUserGroups": self.recipientUserGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "title": self.title = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -519,7 +531,6 @@ extension PushAnalysis {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -527,6 +538,7 @@ extension PushAnalysis {
         writer.member("dashboard", self.dashboard)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -536,7 +548,7 @@ extension PushAnalysis {
         writer.member("recipientUserGroups", self.recipientUserGroups)
         writer.member("sharing", self.sharing)
         writer.member("title", self.title)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -592,7 +604,7 @@ extension QueryModifiers {
             case "periodOffset": _periodOffset = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": _valueType = try reader.readMember(key, unknown: &unknownMembers)
             case "yearToDate": _yearToDate = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _aggregationType else {
@@ -649,7 +661,7 @@ extension Reference {
             switch key {
             case "node": self.node = try reader.readMember(key, unknown: &unknownMembers)
             case "uuid": self.uuid = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -675,8 +687,9 @@ extension Reference {
 public struct Relationship: MetadataModel {
     /// `access`, until 2.41; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
+    /// `attributeValues`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `attributeValue`; the JSON member is `attributeValues`.
+    public var attributeValues: [AttributeValue]?
     /// `code`, until 2.41; identifier, owned, unique.
     public var code: String?
     /// `created`, until 2.41; date, owned.
@@ -693,6 +706,9 @@ public struct Relationship: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.41; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.41; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, until 2.41; text.
     public var formName: String?
     /// `from`, until 2.41; complex, owned, unique.
@@ -716,8 +732,9 @@ public struct Relationship: MetadataModel {
     @Indirect public var style: ObjectStyle?
     /// `to`, until 2.41; complex, owned, unique.
     @Indirect public var to: RelationshipItem?
-    /// `translation`, until 2.41; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `user`, until 2.41; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -734,7 +751,7 @@ extension Relationship {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdAtClient": self.createdAtClient = try reader.readMember(key, unknown: &unknownMembers)
@@ -743,6 +760,7 @@ extension Relationship {
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "from": self.from = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
@@ -754,9 +772,9 @@ extension Relationship {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
             case "to": self.to = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -764,7 +782,7 @@ extension Relationship {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdAtClient", self.createdAtClient)
@@ -773,6 +791,7 @@ extension Relationship {
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("from", self.from)
         writer.member("href", self.href)
@@ -784,7 +803,7 @@ extension Relationship {
         writer.member("sharing", self.sharing)
         writer.member("style", self.style)
         writer.member("to", self.to)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -827,7 +846,7 @@ extension RelationshipConstraint {
             case "relationshipEntity": self.relationshipEntity = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityType": self.trackedEntityType = try reader.readMember(key, unknown: &unknownMembers)
             case "trackerDataView": self.trackerDataView = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -877,7 +896,7 @@ extension RelationshipItem {
             case "event": self.event = try reader.readMember(key, unknown: &unknownMembers)
             case "relationship": self.relationship = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntity": self.trackedEntity = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -905,9 +924,7 @@ extension RelationshipItem {
 public struct RelationshipType: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `bidirectional`, 2.41–2.44; boolean, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
@@ -928,6 +945,9 @@ public struct RelationshipType: MetadataModel {
     public var displayToFromName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `fromConstraint`, 2.41–2.44; complex, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var fromConstraint: RelationshipConstraint?
@@ -955,8 +975,9 @@ public struct RelationshipType: MetadataModel {
     @Indirect public var toConstraint: RelationshipConstraint?
     /// `toFromName`, 2.41–2.44; text, owned.
     public var toFromName: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -973,7 +994,6 @@ extension RelationshipType {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "bidirectional": self.bidirectional = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
@@ -984,6 +1004,7 @@ extension RelationshipType {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayToFromName": self.displayToFromName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "fromConstraint": self.fromConstraint = try reader.readMember(key, unknown: &unknownMembers)
             case "fromToName": self.fromToName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
@@ -995,9 +1016,9 @@ extension RelationshipType {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "toConstraint": self.toConstraint = try reader.readMember(key, unknown: &unknownMembers)
             case "toFromName": self.toFromName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1005,7 +1026,6 @@ extension RelationshipType {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("bidirectional", self.bidirectional)
         writer.member("code", self.code)
@@ -1016,6 +1036,7 @@ extension RelationshipType {
         writer.member("displayName", self.displayName)
         writer.member("displayToFromName", self.displayToFromName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("fromConstraint", self.fromConstraint)
         writer.member("fromToName", self.fromToName)
         writer.member("href", self.href)
@@ -1027,7 +1048,7 @@ extension RelationshipType {
         writer.member("sharing", self.sharing)
         writer.member("toConstraint", self.toConstraint)
         writer.member("toFromName", self.toFromName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -1188,7 +1209,7 @@ extension RelativePeriods {
             case "thisYear": self.thisYear = try reader.readMember(key, unknown: &unknownMembers)
             case "weeksThisYear": self.weeksThisYear = try reader.readMember(key, unknown: &unknownMembers)
             case "yesterday": self.yesterday = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1257,9 +1278,7 @@ extension RelativePeriods {
 public struct Report: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `cacheStrategy`, 2.41–2.44; constant, owned.
     public var cacheStrategy: CacheStrategy?
@@ -1275,6 +1294,9 @@ public struct Report: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -1292,8 +1314,9 @@ public struct Report: MetadataModel {
     @Indirect public var reportParams: ReportingParams?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; constant, owned.
     public var type: ReportType?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
@@ -1314,7 +1337,6 @@ extension Report {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "cacheStrategy": self.cacheStrategy = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
@@ -1323,6 +1345,7 @@ extension Report {
             case "designContent": self.designContent = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -1331,11 +1354,11 @@ extension Report {
             case "relativePeriods": self.relativePeriods = try reader.readMember(key, unknown: &unknownMembers)
             case "reportParams": self.reportParams = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "visualization": self.visualization = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1343,7 +1366,6 @@ extension Report {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("cacheStrategy", self.cacheStrategy)
         writer.member("code", self.code)
@@ -1352,6 +1374,7 @@ extension Report {
         writer.member("designContent", self.designContent)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -1360,7 +1383,7 @@ extension Report {
         writer.member("relativePeriods", self.relativePeriods)
         writer.member("reportParams", self.reportParams)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("user", self.user)
         writer.member("visualization", self.visualization)
@@ -1400,7 +1423,7 @@ extension ReportingParams {
             case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "parentOrganisationUnit": self.parentOrganisationUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "reportingPeriod": self.reportingPeriod = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1428,9 +1451,8 @@ public struct ReportingRate: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; identifier.
     public var code: String?
@@ -1457,6 +1479,9 @@ public struct ReportingRate: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -1483,8 +1508,10 @@ public struct ReportingRate: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1502,7 +1529,6 @@ extension ReportingRate {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -1516,6 +1542,7 @@ extension ReportingRate {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -1528,9 +1555,9 @@ extension ReportingRate {
             case "queryMods": self.queryMods = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1539,7 +1566,6 @@ extension ReportingRate {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -1553,6 +1579,7 @@ extension ReportingRate {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -1565,7 +1592,7 @@ extension ReportingRate {
         writer.member("queryMods", self.queryMods)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()

@@ -14,9 +14,7 @@ import DHIS2Core
 public struct Route: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `auth`, 2.41–2.44; complex, owned.
     public var auth: JSONValue?
@@ -37,6 +35,9 @@ public struct Route: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `headers`, 2.41–2.44; complex, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var headers: [String: String]?
@@ -55,8 +56,9 @@ public struct Route: MetadataModel {
     public var responseTimeoutSeconds: Int?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `url`, 2.41–2.44; text, owned.
     public var url: String?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
@@ -75,7 +77,6 @@ extension Route {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "auth": self.auth = try reader.readMember(key, unknown: &unknownMembers)
             case "authorities": self.authorities = try reader.readMember(key, unknown: &unknownMembers)
@@ -86,6 +87,7 @@ extension Route {
             case "disabled": self.disabled = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "headers": self.headers = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -94,10 +96,10 @@ extension Route {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "responseTimeoutSeconds": self.responseTimeoutSeconds = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "url": self.url = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -105,7 +107,6 @@ extension Route {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("auth", self.auth)
         writer.member("authorities", self.authorities)
@@ -116,6 +117,7 @@ extension Route {
         writer.member("disabled", self.disabled)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("headers", self.headers)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -124,9 +126,67 @@ extension Route {
         writer.member("name", self.name)
         writer.member("responseTimeoutSeconds", self.responseTimeoutSeconds)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("url", self.url)
         writer.member("user", self.user)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - SMSCode
+
+/// The DHIS2 API shape `SMSCode` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/SMSCode` (2.41–2.44).
+public struct SMSCode: DHIS2Model {
+    /// `code`, 2.41–2.44.
+    public var code: String?
+    /// `compulsory`, 2.41–2.44.
+    public var compulsory: Bool?
+    /// `dataElement`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `ObjectReference`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var dataElement: JSONValue?
+    /// `formula`, 2.41–2.44.
+    public var formula: String?
+    /// `optionId`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `CategoryOptionCombo`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var optionId: JSONValue?
+    /// `trackedEntityAttribute`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `ObjectReference`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var trackedEntityAttribute: JSONValue?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension SMSCode {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "compulsory": self.compulsory = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElement": self.dataElement = try reader.readMember(key, unknown: &unknownMembers)
+            case "formula": self.formula = try reader.readMember(key, unknown: &unknownMembers)
+            case "optionId": self.optionId = try reader.readMember(key, unknown: &unknownMembers)
+            case "trackedEntityAttribute": self.trackedEntityAttribute = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("code", self.code)
+        writer.member("compulsory", self.compulsory)
+        writer.member("dataElement", self.dataElement)
+        writer.member("formula", self.formula)
+        writer.member("optionId", self.optionId)
+        writer.member("trackedEntityAttribute", self.trackedEntityAttribute)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -144,9 +204,7 @@ extension Route {
 public struct SMSCommand: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier.
     public var code: String?
@@ -168,6 +226,9 @@ public struct SMSCommand: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned.
@@ -194,14 +255,17 @@ public struct SMSCommand: MetadataModel {
     public var separator: String?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
-    /// `smsCode`, 2.41–2.44; collection of complex, owned.
-    public var smsCode: JSONValue?
-    /// `specialCharacter`, 2.41–2.44; collection of complex, owned.
-    public var specialCharacter: JSONValue?
+    /// `smsCodes`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `smsCode`; the JSON member is `smsCodes`.
+    public var smsCodes: [SMSCode]?
+    /// `specialCharacters`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `specialCharacter`; the JSON member is `specialCharacters`.
+    public var specialCharacters: [SMSSpecialCharacter]?
     /// `successMessage`, 2.41–2.44; text, owned.
     public var successMessage: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `userGroup`, 2.41–2.44; reference to `org.hisp.dhis.user.UserGroup`, owned.
@@ -222,7 +286,6 @@ extension SMSCommand {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "codeValueSeparator": self.codeValueSeparator = try reader.readMember(key, unknown: &unknownMembers)
@@ -234,6 +297,7 @@ extension SMSCommand {
             case "defaultMessage": self.defaultMessage = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -247,14 +311,14 @@ extension SMSCommand {
             case "receivedMessage": self.receivedMessage = try reader.readMember(key, unknown: &unknownMembers)
             case "separator": self.separator = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "smsCode": self.smsCode = try reader.readMember(key, unknown: &unknownMembers)
-            case "specialCharacter": self.specialCharacter = try reader.readMember(key, unknown: &unknownMembers)
+            case "smsCodes": self.smsCodes = try reader.readMember(key, unknown: &unknownMembers)
+            case "specialCharacters": self.specialCharacters = try reader.readMember(key, unknown: &unknownMembers)
             case "successMessage": self.successMessage = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userGroup": self.userGroup = try reader.readMember(key, unknown: &unknownMembers)
             case "wrongFormatMessage": self.wrongFormatMessage = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -262,7 +326,6 @@ extension SMSCommand {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("codeValueSeparator", self.codeValueSeparator)
@@ -274,6 +337,7 @@ extension SMSCommand {
         writer.member("defaultMessage", self.defaultMessage)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -287,13 +351,52 @@ extension SMSCommand {
         writer.member("receivedMessage", self.receivedMessage)
         writer.member("separator", self.separator)
         writer.member("sharing", self.sharing)
-        writer.member("smsCode", self.smsCode)
-        writer.member("specialCharacter", self.specialCharacter)
+        writer.member("smsCodes", self.smsCodes)
+        writer.member("specialCharacters", self.specialCharacters)
         writer.member("successMessage", self.successMessage)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("userGroup", self.userGroup)
         writer.member("wrongFormatMessage", self.wrongFormatMessage)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - SMSSpecialCharacter
+
+/// The DHIS2 API shape `SMSSpecialCharacter` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/SMSSpecialCharacter` (2.41–2.44).
+public struct SMSSpecialCharacter: DHIS2Model {
+    /// `name`, 2.41–2.44.
+    public var name: String?
+    /// `value`, 2.41–2.44.
+    public var value: String?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension SMSSpecialCharacter {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("name", self.name)
+        writer.member("value", self.value)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -311,10 +414,8 @@ extension SMSCommand {
 public struct Section: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
-    /// Versions disagree on the type (2.42: `[AttributeValue]`; 2.43+: `AttributeValues`); `JSONValue` decodes all of them.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
+    /// Versions disagree on the type (2.43+: `AttributeValues`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `categoryCombos`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryCombo`.
     public var categoryCombos: [CategoryCombo]?
@@ -324,8 +425,9 @@ public struct Section: MetadataModel {
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var createdBy: User?
-    /// `dataElement`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElement`, owned.
-    public var dataElement: [DataElement]?
+    /// `dataElements`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElement`, owned.
+    /// `/api/schemas` names it `dataElement`; the JSON member is `dataElements`.
+    public var dataElements: [DataElement]?
     /// `dataSet`, 2.41–2.44; reference to `org.hisp.dhis.dataset.DataSet`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var dataSet: DataSet?
@@ -339,14 +441,19 @@ public struct Section: MetadataModel {
     public var displayOptions: String?
     /// `favorite`, until 2.42; boolean.
     public var favorite: Bool?
-    /// `greyedField`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementOperand`, owned.
-    public var greyedField: [DataElementOperand]?
+    /// `favorites`, until 2.42; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
+    /// `greyedFields`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementOperand`, owned.
+    /// `/api/schemas` names it `greyedField`; the JSON member is `greyedFields`.
+    public var greyedFields: [DataElementOperand]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; text, owned, unique.
     public var id: String?
-    /// `indicator`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.Indicator`, owned.
-    public var indicator: [Indicator]?
+    /// `indicators`, 2.41–2.44; collection of reference to `org.hisp.dhis.indicator.Indicator`, owned.
+    /// `/api/schemas` names it `indicator`; the JSON member is `indicators`.
+    public var indicators: [Indicator]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -363,8 +470,9 @@ public struct Section: MetadataModel {
     /// `sortOrder`, 2.41–2.44; integer, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sortOrder: Int?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, until 2.42; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -381,23 +489,23 @@ extension Section {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "categoryCombos": self.categoryCombos = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElement": self.dataElement = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElements": self.dataElements = try reader.readMember(key, unknown: &unknownMembers)
             case "dataSet": self.dataSet = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "disableDataElementAutoGroup": self.disableDataElementAutoGroup = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayOptions": self.displayOptions = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
-            case "greyedField": self.greyedField = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
+            case "greyedFields": self.greyedFields = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "indicator": self.indicator = try reader.readMember(key, unknown: &unknownMembers)
+            case "indicators": self.indicators = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
@@ -405,9 +513,9 @@ extension Section {
             case "showColumnTotals": self.showColumnTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "showRowTotals": self.showRowTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -415,23 +523,23 @@ extension Section {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("categoryCombos", self.categoryCombos)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
-        writer.member("dataElement", self.dataElement)
+        writer.member("dataElements", self.dataElements)
         writer.member("dataSet", self.dataSet)
         writer.member("description", self.description_)
         writer.member("disableDataElementAutoGroup", self.disableDataElementAutoGroup)
         writer.member("displayName", self.displayName)
         writer.member("displayOptions", self.displayOptions)
         writer.member("favorite", self.favorite)
-        writer.member("greyedField", self.greyedField)
+        writer.member("favorites", self.favorites)
+        writer.member("greyedFields", self.greyedFields)
         writer.member("href", self.href)
         writer.member("id", self.id)
-        writer.member("indicator", self.indicator)
+        writer.member("indicators", self.indicators)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
@@ -439,7 +547,7 @@ extension Section {
         writer.member("showColumnTotals", self.showColumnTotals)
         writer.member("showRowTotals", self.showRowTotals)
         writer.member("sortOrder", self.sortOrder)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -471,7 +579,7 @@ extension SectionRenderingObject {
         while let key = try reader.nextKey() {
             switch key {
             case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _type else {
@@ -483,6 +591,50 @@ extension SectionRenderingObject {
 
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
+        writer.member("type", self.type)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - Series
+
+/// The DHIS2 API shape `Series` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/Series` (2.41–2.44).
+public struct Series: DHIS2Model {
+    /// `axis`, 2.41–2.44.
+    public var axis: Int?
+    /// `dimensionItem`, 2.41–2.44.
+    public var dimensionItem: String?
+    /// `type`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `VisualizationType`; until 2.41: `String`); `VisualizationType` decodes all of them.
+    public var type: VisualizationType?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension Series {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "axis": self.axis = try reader.readMember(key, unknown: &unknownMembers)
+            case "dimensionItem": self.dimensionItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("axis", self.axis)
+        writer.member("dimensionItem", self.dimensionItem)
         writer.member("type", self.type)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -516,7 +668,7 @@ extension SeriesKey {
             switch key {
             case "hidden": self.hidden = try reader.readMember(key, unknown: &unknownMembers)
             case "label": self.label = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -538,6 +690,9 @@ extension SeriesKey {
 ///
 /// Source: `/api/schemas` klass `org.hisp.dhis.user.sharing.Sharing` (2.41–2.44); OpenAPI `#/components/schemas/Sharing` (2.41–2.44).
 public struct Sharing: MetadataModel {
+    /// `external`, 2.41–2.44.
+    /// Not in the documents; added because real payloads carry it: every sharing object of the real export (fixtures/play/metadata.json) has `external`.
+    public var external: Bool?
     /// `owner`, 2.41–2.44; text.
     public var owner: String?
     /// `public`, 2.41–2.44; text.
@@ -559,17 +714,19 @@ extension Sharing {
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
+            case "external": self.external = try reader.readMember(key, unknown: &unknownMembers)
             case "owner": self.owner = try reader.readMember(key, unknown: &unknownMembers)
             case "public": self.`public` = try reader.readMember(key, unknown: &unknownMembers)
             case "userGroups": self.userGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "users": self.users = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
 
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
+        writer.member("external", self.external)
         writer.member("owner", self.owner)
         writer.member("public", self.`public`)
         writer.member("userGroups", self.userGroups)
@@ -621,7 +778,7 @@ extension SimpleDimension {
             case "program": _program = try reader.readMember(key, unknown: &unknownMembers)
             case "programStage": _programStage = try reader.readMember(key, unknown: &unknownMembers)
             case "values": _values = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _parent else {
@@ -642,6 +799,59 @@ extension SimpleDimension {
         writer.member("program", self.program)
         writer.member("programStage", self.programStage)
         writer.member("values", self.values)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - Sorting
+
+/// The DHIS2 API shape `Sorting` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/Sorting` (2.41–2.44).
+public struct Sorting: DHIS2Model {
+    /// `dimension`, 2.41–2.44; required in every version.
+    public var dimension: String
+    /// `direction`, 2.41–2.44; required in every version.
+    /// Versions disagree on the type (2.42+: `SortOrder`; until 2.41: `String`); `SortOrder` decodes all of them.
+    public var direction: SortOrder
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// A value with the members every version requires; set the others as needed.
+    public init(dimension: String, direction: SortOrder) {
+        self.dimension = dimension
+        self.direction = direction
+    }
+}
+
+extension Sorting {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        var _dimension: String? = nil
+        var _direction: SortOrder? = nil
+        var unknownMembers: [String: JSONValue] = [:]
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "dimension": _dimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "direction": _direction = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+        guard let _dimension else {
+            throw reader.missingMember("dimension", in: "Sorting")
+        }
+        guard let _direction else {
+            throw reader.missingMember("direction", in: "Sorting")
+        }
+        self.init(dimension: _dimension, direction: _direction)
+        self.unknownMembers = unknownMembers
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("dimension", self.dimension)
+        writer.member("direction", self.direction)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -677,7 +887,7 @@ extension Source {
             switch key {
             case "fields": _fields = try reader.readMember(key, unknown: &unknownMembers)
             case "path": _path = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _fields else {
@@ -722,7 +932,7 @@ extension SourceParams {
         while let key = try reader.nextKey() {
             switch key {
             case "periodTypes": self.periodTypes = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -809,7 +1019,7 @@ extension SourceRequest {
             case "outputOrgUnitIdScheme": _outputOrgUnitIdScheme = try reader.readMember(key, unknown: &unknownMembers)
             case "pe": _pe = try reader.readMember(key, unknown: &unknownMembers)
             case "visualization": _visualization = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _aggregationType else {
@@ -876,7 +1086,7 @@ extension Spacing {
             switch key {
             case "column": self.column = try reader.readMember(key, unknown: &unknownMembers)
             case "row": self.row = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -902,9 +1112,7 @@ extension Spacing {
 public struct SqlView: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `cacheStrategy`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
@@ -921,6 +1129,9 @@ public struct SqlView: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -937,8 +1148,9 @@ public struct SqlView: MetadataModel {
     /// `sqlQuery`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var sqlQuery: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: SqlViewType?
@@ -960,7 +1172,6 @@ extension SqlView {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "cacheStrategy": self.cacheStrategy = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
@@ -969,6 +1180,7 @@ extension SqlView {
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -976,11 +1188,11 @@ extension SqlView {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "sqlQuery": self.sqlQuery = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "updateJobId": self.updateJobId = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -988,7 +1200,6 @@ extension SqlView {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("cacheStrategy", self.cacheStrategy)
         writer.member("code", self.code)
@@ -997,6 +1208,7 @@ extension SqlView {
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -1004,7 +1216,7 @@ extension SqlView {
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
         writer.member("sqlQuery", self.sqlQuery)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("updateJobId", self.updateJobId)
         writer.member("user", self.user)
@@ -1042,7 +1254,7 @@ extension StyledObject {
             case "fontStyle": self.fontStyle = try reader.readMember(key, unknown: &unknownMembers)
             case "text": self.text = try reader.readMember(key, unknown: &unknownMembers)
             case "textMode": self.textMode = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1107,7 +1319,7 @@ extension TargetRequest {
             case "importStrategy": _importStrategy = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnitIdScheme": _orgUnitIdScheme = try reader.readMember(key, unknown: &unknownMembers)
             case "skipAudit": _skipAudit = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _importStrategy else {
@@ -1149,8 +1361,9 @@ extension TargetRequest {
 public struct TrackedEntity: MetadataModel {
     /// `access`, until 2.41; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
+    /// `attributeValues`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `attributeValue`; the JSON member is `attributeValues`.
+    public var attributeValues: [AttributeValue]?
     /// `code`, until 2.41; identifier, owned, unique.
     public var code: String?
     /// `created`, until 2.41; date, owned.
@@ -1165,10 +1378,14 @@ public struct TrackedEntity: MetadataModel {
     public var deleted: Bool?
     /// `displayName`, until 2.41; text.
     public var displayName: String?
-    /// `enrollment`, until 2.41; collection of reference to `org.hisp.dhis.program.Enrollment`.
-    public var enrollment: [Enrollment]?
+    /// `enrollments`, until 2.41; collection of reference to `org.hisp.dhis.program.Enrollment`.
+    /// `/api/schemas` names it `enrollment`; the JSON member is `enrollments`.
+    public var enrollments: [Enrollment]?
     /// `favorite`, until 2.41; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.41; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `geometry`, until 2.41; complex, owned.
     public var geometry: JSONValue?
     /// `href`, until 2.41; url.
@@ -1194,18 +1411,21 @@ public struct TrackedEntity: MetadataModel {
     public var potentialDuplicate: Bool?
     /// `programOwners`, until 2.41; collection of complex.
     public var programOwners: [TrackedEntityProgramOwner]?
-    /// `relationshipItem`, until 2.41; collection of complex.
-    public var relationshipItem: [RelationshipItem]?
+    /// `relationshipItems`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `relationshipItem`; the JSON member is `relationshipItems`.
+    public var relationshipItems: [RelationshipItem]?
     /// `sharing`, until 2.41; complex.
     @Indirect public var sharing: Sharing?
     /// `storedBy`, until 2.41; text, owned.
     public var storedBy: String?
-    /// `trackedEntityAttributeValue`, until 2.41; collection of complex.
-    public var trackedEntityAttributeValue: [TrackedEntityAttributeValue]?
+    /// `trackedEntityAttributeValues`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `trackedEntityAttributeValue`; the JSON member is `trackedEntityAttributeValues`.
+    public var trackedEntityAttributeValues: [TrackedEntityAttributeValue]?
     /// `trackedEntityType`, until 2.41; reference to `org.hisp.dhis.trackedentity.TrackedEntityType`, owned.
     @Indirect public var trackedEntityType: TrackedEntityType?
-    /// `translation`, until 2.41; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, until 2.41; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, until 2.41; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1222,7 +1442,7 @@ extension TrackedEntity {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdAtClient": self.createdAtClient = try reader.readMember(key, unknown: &unknownMembers)
@@ -1230,8 +1450,9 @@ extension TrackedEntity {
             case "createdByUserInfo": self.createdByUserInfo = try reader.readMember(key, unknown: &unknownMembers)
             case "deleted": self.deleted = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "enrollment": self.enrollment = try reader.readMember(key, unknown: &unknownMembers)
+            case "enrollments": self.enrollments = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "geometry": self.geometry = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -1244,14 +1465,14 @@ extension TrackedEntity {
             case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "potentialDuplicate": self.potentialDuplicate = try reader.readMember(key, unknown: &unknownMembers)
             case "programOwners": self.programOwners = try reader.readMember(key, unknown: &unknownMembers)
-            case "relationshipItem": self.relationshipItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "relationshipItems": self.relationshipItems = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "trackedEntityAttributeValue": self.trackedEntityAttributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "trackedEntityAttributeValues": self.trackedEntityAttributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityType": self.trackedEntityType = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1259,7 +1480,7 @@ extension TrackedEntity {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdAtClient", self.createdAtClient)
@@ -1267,8 +1488,9 @@ extension TrackedEntity {
         writer.member("createdByUserInfo", self.createdByUserInfo)
         writer.member("deleted", self.deleted)
         writer.member("displayName", self.displayName)
-        writer.member("enrollment", self.enrollment)
+        writer.member("enrollments", self.enrollments)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("geometry", self.geometry)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -1281,12 +1503,12 @@ extension TrackedEntity {
         writer.member("organisationUnit", self.organisationUnit)
         writer.member("potentialDuplicate", self.potentialDuplicate)
         writer.member("programOwners", self.programOwners)
-        writer.member("relationshipItem", self.relationshipItem)
+        writer.member("relationshipItems", self.relationshipItems)
         writer.member("sharing", self.sharing)
         writer.member("storedBy", self.storedBy)
-        writer.member("trackedEntityAttributeValue", self.trackedEntityAttributeValue)
+        writer.member("trackedEntityAttributeValues", self.trackedEntityAttributeValues)
         writer.member("trackedEntityType", self.trackedEntityType)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -1308,9 +1530,7 @@ public struct TrackedEntityAttribute: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `blockedSearchOperators`, 2.43+; collection of constant, owned.
     public var blockedSearchOperators: [QueryOperator]?
@@ -1344,6 +1564,9 @@ public struct TrackedEntityAttribute: MetadataModel {
     public var expression: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `fieldMask`, 2.41–2.44; text, owned.
     public var fieldMask: String?
     /// `formName`, 2.41–2.44; text, owned.
@@ -1396,8 +1619,9 @@ public struct TrackedEntityAttribute: MetadataModel {
     public var sortOrderInVisitSchedule: Int?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `trigramIndexable`, 2.43+; boolean, owned.
     public var trigramIndexable: Bool?
     /// `trigramIndexed`, 2.43+; boolean.
@@ -1424,7 +1648,6 @@ extension TrackedEntityAttribute {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "blockedSearchOperators": self.blockedSearchOperators = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
@@ -1442,6 +1665,7 @@ extension TrackedEntityAttribute {
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "expression": self.expression = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "fieldMask": self.fieldMask = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "generated": self.generated = try reader.readMember(key, unknown: &unknownMembers)
@@ -1467,13 +1691,13 @@ extension TrackedEntityAttribute {
             case "sortOrderInListNoProgram": self.sortOrderInListNoProgram = try reader.readMember(key, unknown: &unknownMembers)
             case "sortOrderInVisitSchedule": self.sortOrderInVisitSchedule = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "trigramIndexable": self.trigramIndexable = try reader.readMember(key, unknown: &unknownMembers)
             case "trigramIndexed": self.trigramIndexed = try reader.readMember(key, unknown: &unknownMembers)
             case "unique": self.unique = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1482,7 +1706,6 @@ extension TrackedEntityAttribute {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("blockedSearchOperators", self.blockedSearchOperators)
         writer.member("code", self.code)
@@ -1500,6 +1723,7 @@ extension TrackedEntityAttribute {
         writer.member("displayShortName", self.displayShortName)
         writer.member("expression", self.expression)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("fieldMask", self.fieldMask)
         writer.member("formName", self.formName)
         writer.member("generated", self.generated)
@@ -1525,120 +1749,12 @@ extension TrackedEntityAttribute {
         writer.member("sortOrderInListNoProgram", self.sortOrderInListNoProgram)
         writer.member("sortOrderInVisitSchedule", self.sortOrderInVisitSchedule)
         writer.member("style", self.style)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("trigramIndexable", self.trigramIndexable)
         writer.member("trigramIndexed", self.trigramIndexed)
         writer.member("unique", self.unique)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - TrackedEntityAttributeValue
-
-/// The DHIS2 metadata type `trackedEntityAttributeValue` (`org.hisp.dhis.trackedentityattributevalue.TrackedEntityAttributeValue`), until 2.41.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.trackedentityattributevalue.TrackedEntityAttributeValue` (until 2.41); OpenAPI `#/components/schemas/TrackedEntityAttributeValue` (until 2.41).
-public struct TrackedEntityAttributeValue: MetadataModel {
-    /// `created`, until 2.41; date, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var created: String?
-    /// `lastUpdated`, until 2.41; date, owned.
-    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
-    public var lastUpdated: String?
-    /// `storedBy`, until 2.41; text, owned.
-    public var storedBy: String?
-    /// `trackedEntityAttribute`, until 2.41; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`.
-    @Indirect public var trackedEntityAttribute: TrackedEntityAttribute?
-    /// `trackedEntityInstance`, until 2.41; reference to `org.hisp.dhis.trackedentity.TrackedEntity`.
-    @Indirect public var trackedEntityInstance: TrackedEntity?
-    /// `value`, until 2.41; text.
-    public var value: String?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension TrackedEntityAttributeValue {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
-            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
-            case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "trackedEntityAttribute": self.trackedEntityAttribute = try reader.readMember(key, unknown: &unknownMembers)
-            case "trackedEntityInstance": self.trackedEntityInstance = try reader.readMember(key, unknown: &unknownMembers)
-            case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("created", self.created)
-        writer.member("lastUpdated", self.lastUpdated)
-        writer.member("storedBy", self.storedBy)
-        writer.member("trackedEntityAttribute", self.trackedEntityAttribute)
-        writer.member("trackedEntityInstance", self.trackedEntityInstance)
-        writer.member("value", self.value)
-        writer.unknownMembers(unknownMembers)
-        writer.endObject()
-    }
-}
-
-// MARK: - TrackedEntityDataElementDimension
-
-/// The DHIS2 metadata type `trackedEntityDataElementDimension` (`org.hisp.dhis.trackedentity.TrackedEntityDataElementDimension`), 2.41–2.44.
-///
-/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
-///
-/// Source: `/api/schemas` klass `org.hisp.dhis.trackedentity.TrackedEntityDataElementDimension` (2.41–2.44); OpenAPI `#/components/schemas/TrackedEntityDataElementDimension` (2.41–2.44).
-public struct TrackedEntityDataElementDimension: MetadataModel {
-    /// `dataElement`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
-    @Indirect public var dataElement: DataElement?
-    /// `filter`, 2.41–2.44; text, owned.
-    public var filter: String?
-    /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`, owned.
-    @Indirect public var legendSet: LegendSet?
-    /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
-    @Indirect public var programStage: ProgramStage?
-    /// JSON members this library does not model, kept so that a round trip loses nothing.
-    public var unknownMembers: [String: JSONValue] = [:]
-
-    /// An empty value, every property unset.
-    public init() {}
-}
-
-extension TrackedEntityDataElementDimension {
-    public init(json reader: inout DHIS2JSONReader) throws {
-        self.init()
-        try reader.beginObject()
-        while let key = try reader.nextKey() {
-            switch key {
-            case "dataElement": self.dataElement = try reader.readMember(key, unknown: &unknownMembers)
-            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
-            case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
-            case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
-            }
-        }
-    }
-
-    public func writeJSON(to writer: inout DHIS2JSONWriter) {
-        writer.beginObject()
-        writer.member("dataElement", self.dataElement)
-        writer.member("filter", self.filter)
-        writer.member("legendSet", self.legendSet)
-        writer.member("programStage", self.programStage)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

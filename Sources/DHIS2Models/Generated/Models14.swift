@@ -2,6 +2,159 @@
 // Do not edit: change the generator (Sources/DHIS2Codegen) and regenerate.
 import DHIS2Core
 
+// MARK: - TrackedEntityAttributeDimension
+
+/// The DHIS2 API shape `TrackedEntityAttributeDimension` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/TrackedEntityAttributeDimension` (2.41–2.44).
+public struct TrackedEntityAttributeDimension: DHIS2Model {
+    /// `attribute`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `ObjectReference`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var attribute: JSONValue?
+    /// `filter`, 2.41–2.44.
+    public var filter: String?
+    /// `legendSet`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `ObjectReference`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var legendSet: JSONValue?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension TrackedEntityAttributeDimension {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "attribute": self.attribute = try reader.readMember(key, unknown: &unknownMembers)
+            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
+            case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("attribute", self.attribute)
+        writer.member("filter", self.filter)
+        writer.member("legendSet", self.legendSet)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - TrackedEntityAttributeValue
+
+/// The DHIS2 metadata type `trackedEntityAttributeValue` (`org.hisp.dhis.trackedentityattributevalue.TrackedEntityAttributeValue`), until 2.41.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.trackedentityattributevalue.TrackedEntityAttributeValue` (until 2.41); OpenAPI `#/components/schemas/TrackedEntityAttributeValue` (until 2.41).
+public struct TrackedEntityAttributeValue: MetadataModel {
+    /// `created`, until 2.41; date, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var created: String?
+    /// `lastUpdated`, until 2.41; date, owned.
+    /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
+    public var lastUpdated: String?
+    /// `storedBy`, until 2.41; text, owned.
+    public var storedBy: String?
+    /// `trackedEntityAttribute`, until 2.41; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`.
+    @Indirect public var trackedEntityAttribute: TrackedEntityAttribute?
+    /// `trackedEntityInstance`, until 2.41; reference to `org.hisp.dhis.trackedentity.TrackedEntity`.
+    @Indirect public var trackedEntityInstance: TrackedEntity?
+    /// `value`, until 2.41; text.
+    public var value: String?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension TrackedEntityAttributeValue {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
+            case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
+            case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "trackedEntityAttribute": self.trackedEntityAttribute = try reader.readMember(key, unknown: &unknownMembers)
+            case "trackedEntityInstance": self.trackedEntityInstance = try reader.readMember(key, unknown: &unknownMembers)
+            case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("created", self.created)
+        writer.member("lastUpdated", self.lastUpdated)
+        writer.member("storedBy", self.storedBy)
+        writer.member("trackedEntityAttribute", self.trackedEntityAttribute)
+        writer.member("trackedEntityInstance", self.trackedEntityInstance)
+        writer.member("value", self.value)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - TrackedEntityDataElementDimension
+
+/// The DHIS2 metadata type `trackedEntityDataElementDimension` (`org.hisp.dhis.trackedentity.TrackedEntityDataElementDimension`), 2.41–2.44.
+///
+/// Every property is optional, because a `fields` selection can leave any of them out; ``schema`` holds the facts `/api/schemas` gives.
+///
+/// Source: `/api/schemas` klass `org.hisp.dhis.trackedentity.TrackedEntityDataElementDimension` (2.41–2.44); OpenAPI `#/components/schemas/TrackedEntityDataElementDimension` (2.41–2.44).
+public struct TrackedEntityDataElementDimension: MetadataModel {
+    /// `dataElement`, 2.41–2.44; reference to `org.hisp.dhis.dataelement.DataElement`, owned.
+    @Indirect public var dataElement: DataElement?
+    /// `filter`, 2.41–2.44; text, owned.
+    public var filter: String?
+    /// `legendSet`, 2.41–2.44; reference to `org.hisp.dhis.legend.LegendSet`, owned.
+    @Indirect public var legendSet: LegendSet?
+    /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
+    @Indirect public var programStage: ProgramStage?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension TrackedEntityDataElementDimension {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "dataElement": self.dataElement = try reader.readMember(key, unknown: &unknownMembers)
+            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
+            case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
+            case "programStage": self.programStage = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("dataElement", self.dataElement)
+        writer.member("filter", self.filter)
+        writer.member("legendSet", self.legendSet)
+        writer.member("programStage", self.programStage)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - TrackedEntityFilter
 
 /// The DHIS2 metadata type `trackedEntityInstanceFilter` (`org.hisp.dhis.trackedentityfilter.TrackedEntityFilter`), 2.41–2.44.
@@ -14,9 +167,7 @@ import DHIS2Core
 public struct TrackedEntityFilter: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -41,6 +192,9 @@ public struct TrackedEntityFilter: MetadataModel {
     public var eventFilters: [EventFilterInfo]?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `followup`, 2.41–2.44; boolean.
     public var followup: Bool?
     /// `href`, 2.41–2.44; url.
@@ -63,8 +217,9 @@ public struct TrackedEntityFilter: MetadataModel {
     public var sortOrder: Int?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -81,7 +236,6 @@ extension TrackedEntityFilter {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -94,6 +248,7 @@ extension TrackedEntityFilter {
             case "entityQueryCriteria": self.entityQueryCriteria = try reader.readMember(key, unknown: &unknownMembers)
             case "eventFilters": self.eventFilters = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "followup": self.followup = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -104,9 +259,9 @@ extension TrackedEntityFilter {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -114,7 +269,6 @@ extension TrackedEntityFilter {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -127,6 +281,7 @@ extension TrackedEntityFilter {
         writer.member("entityQueryCriteria", self.entityQueryCriteria)
         writer.member("eventFilters", self.eventFilters)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("followup", self.followup)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -137,7 +292,7 @@ extension TrackedEntityFilter {
         writer.member("sharing", self.sharing)
         writer.member("sortOrder", self.sortOrder)
         writer.member("style", self.style)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -174,7 +329,7 @@ extension TrackedEntityProgramIndicatorDimension {
             case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
             case "legendSet": self.legendSet = try reader.readMember(key, unknown: &unknownMembers)
             case "programIndicator": self.programIndicator = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -217,7 +372,7 @@ extension TrackedEntityProgramOwner {
             case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityInstance": self.trackedEntityInstance = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -246,9 +401,7 @@ public struct TrackedEntityType: MetadataModel {
     @Indirect public var access: Access?
     /// `allowAuditLog`, 2.41–2.44; boolean, owned.
     public var allowAuditLog: Bool?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -272,6 +425,9 @@ public struct TrackedEntityType: MetadataModel {
     public var enableChangeLog: Bool?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `featureType`, 2.41–2.44; constant, owned.
     public var featureType: FeatureType?
     /// `formName`, 2.41–2.44; text, owned.
@@ -297,12 +453,14 @@ public struct TrackedEntityType: MetadataModel {
     public var shortName: String?
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
-    /// `trackedEntityTypeAttribute`, 2.41–2.44; collection of reference to `org.hisp.dhis.trackedentity.TrackedEntityTypeAttribute`, owned.
-    public var trackedEntityTypeAttribute: [TrackedEntityTypeAttribute]?
+    /// `trackedEntityTypeAttributes`, 2.41–2.44; collection of reference to `org.hisp.dhis.trackedentity.TrackedEntityTypeAttribute`, owned.
+    /// `/api/schemas` names it `trackedEntityTypeAttribute`; the JSON member is `trackedEntityTypeAttributes`.
+    public var trackedEntityTypeAttributes: [TrackedEntityTypeAttribute]?
     /// `trackedEntityTypesLabel`, 2.43+; text, owned.
     public var trackedEntityTypesLabel: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -320,7 +478,6 @@ extension TrackedEntityType {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "allowAuditLog": self.allowAuditLog = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -333,6 +490,7 @@ extension TrackedEntityType {
             case "displayTrackedEntityTypesLabel": self.displayTrackedEntityTypesLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "enableChangeLog": self.enableChangeLog = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "featureType": self.featureType = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
@@ -345,11 +503,11 @@ extension TrackedEntityType {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
-            case "trackedEntityTypeAttribute": self.trackedEntityTypeAttribute = try reader.readMember(key, unknown: &unknownMembers)
+            case "trackedEntityTypeAttributes": self.trackedEntityTypeAttributes = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityTypesLabel": self.trackedEntityTypesLabel = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -358,7 +516,6 @@ extension TrackedEntityType {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("allowAuditLog", self.allowAuditLog)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -371,6 +528,7 @@ extension TrackedEntityType {
         writer.member("displayTrackedEntityTypesLabel", self.displayTrackedEntityTypesLabel)
         writer.member("enableChangeLog", self.enableChangeLog)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("featureType", self.featureType)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
@@ -383,9 +541,9 @@ extension TrackedEntityType {
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("style", self.style)
-        writer.member("trackedEntityTypeAttribute", self.trackedEntityTypeAttribute)
+        writer.member("trackedEntityTypeAttributes", self.trackedEntityTypeAttributes)
         writer.member("trackedEntityTypesLabel", self.trackedEntityTypesLabel)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
@@ -402,9 +560,8 @@ extension TrackedEntityType {
 public struct TrackedEntityTypeAttribute: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
     public var attributeValues: JSONValue?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -420,6 +577,9 @@ public struct TrackedEntityTypeAttribute: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -441,8 +601,10 @@ public struct TrackedEntityTypeAttribute: MetadataModel {
     @Indirect public var trackedEntityAttribute: TrackedEntityAttribute?
     /// `trackedEntityType`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityType`, owned.
     @Indirect public var trackedEntityType: TrackedEntityType?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: JSONValue?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.
@@ -461,7 +623,6 @@ extension TrackedEntityTypeAttribute {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -470,6 +631,7 @@ extension TrackedEntityTypeAttribute {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -480,10 +642,10 @@ extension TrackedEntityTypeAttribute {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityAttribute": self.trackedEntityAttribute = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntityType": self.trackedEntityType = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -491,7 +653,6 @@ extension TrackedEntityTypeAttribute {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -500,6 +661,7 @@ extension TrackedEntityTypeAttribute {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -510,7 +672,7 @@ extension TrackedEntityTypeAttribute {
         writer.member("sharing", self.sharing)
         writer.member("trackedEntityAttribute", self.trackedEntityAttribute)
         writer.member("trackedEntityType", self.trackedEntityType)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("valueType", self.valueType)
         writer.unknownMembers(unknownMembers)
@@ -529,13 +691,13 @@ public struct TrackerAttribute: DHIS2Model {
     /// `code`, 2.41–2.44.
     public var code: String?
     /// `createdAt`, 2.41–2.44.
-    public var createdAt: JSONValue?
+    public var createdAt: String?
     /// `displayName`, 2.41–2.44.
     public var displayName: String?
     /// `storedBy`, until 2.43.
     public var storedBy: String?
     /// `updatedAt`, 2.41–2.44.
-    public var updatedAt: JSONValue?
+    public var updatedAt: String?
     /// `updatedBy`, 2.44+.
     public var updatedBy: String?
     /// `value`, 2.41–2.44.
@@ -556,10 +718,10 @@ extension TrackerAttribute {
     public init(json reader: inout DHIS2JSONReader) throws {
         var _attribute: String? = nil
         var _code: String? = nil
-        var _createdAt: JSONValue? = nil
+        var _createdAt: String? = nil
         var _displayName: String? = nil
         var _storedBy: String? = nil
-        var _updatedAt: JSONValue? = nil
+        var _updatedAt: String? = nil
         var _updatedBy: String? = nil
         var _value: String? = nil
         var _valueType: ValueType? = nil
@@ -576,7 +738,7 @@ extension TrackerAttribute {
             case "updatedBy": _updatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "value": _value = try reader.readMember(key, unknown: &unknownMembers)
             case "valueType": _valueType = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _valueType else {
@@ -617,7 +779,7 @@ extension TrackerAttribute {
 /// Source: OpenAPI `#/components/schemas/TrackerDataValue` (2.41–2.44).
 public struct TrackerDataValue: DHIS2Model {
     /// `createdAt`, 2.41–2.44.
-    public var createdAt: JSONValue?
+    public var createdAt: String?
     /// `createdBy`, 2.41–2.44.
     @Indirect public var createdBy: TrackerUser?
     /// `dataElement`, 2.41–2.44.
@@ -627,7 +789,7 @@ public struct TrackerDataValue: DHIS2Model {
     /// `storedBy`, until 2.43.
     public var storedBy: String?
     /// `updatedAt`, 2.41–2.44.
-    public var updatedAt: JSONValue?
+    public var updatedAt: String?
     /// `updatedBy`, 2.41–2.44.
     @Indirect public var updatedBy: TrackerUser?
     /// `value`, 2.41–2.44.
@@ -653,7 +815,7 @@ extension TrackerDataValue {
             case "updatedAt": self.updatedAt = try reader.readMember(key, unknown: &unknownMembers)
             case "updatedBy": self.updatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -700,7 +862,7 @@ extension TrackerDataView {
             switch key {
             case "attributes": self.attributes = try reader.readMember(key, unknown: &unknownMembers)
             case "dataElements": self.dataElements = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -725,19 +887,19 @@ public struct TrackerEnrollment: DHIS2Model {
     /// `attributes`, 2.41–2.44.
     public var attributes: [TrackerAttribute]?
     /// `completedAt`, 2.41–2.44.
-    public var completedAt: JSONValue?
+    public var completedAt: String?
     /// `completedBy`, 2.41–2.44.
     public var completedBy: String?
     /// `createdAt`, 2.41–2.44.
-    public var createdAt: JSONValue?
+    public var createdAt: String?
     /// `createdAtClient`, 2.41–2.44.
-    public var createdAtClient: JSONValue?
+    public var createdAtClient: String?
     /// `createdBy`, 2.41–2.44.
     @Indirect public var createdBy: TrackerUser?
     /// `deleted`, 2.41–2.44.
     public var deleted: Bool?
     /// `enrolledAt`, 2.41–2.44.
-    public var enrolledAt: JSONValue?
+    public var enrolledAt: String?
     /// `enrollment`, 2.41–2.44.
     public var enrollment: String?
     /// `events`, 2.41–2.44.
@@ -750,7 +912,7 @@ public struct TrackerEnrollment: DHIS2Model {
     /// `notes`, 2.41–2.44.
     public var notes: [TrackerNote]?
     /// `occurredAt`, 2.41–2.44.
-    public var occurredAt: JSONValue?
+    public var occurredAt: String?
     /// `orgUnit`, 2.41–2.44.
     public var orgUnit: String?
     /// `program`, 2.41–2.44.
@@ -765,9 +927,9 @@ public struct TrackerEnrollment: DHIS2Model {
     /// `trackedEntity`, 2.41–2.44.
     public var trackedEntity: String?
     /// `updatedAt`, 2.41–2.44.
-    public var updatedAt: JSONValue?
+    public var updatedAt: String?
     /// `updatedAtClient`, 2.41–2.44.
-    public var updatedAtClient: JSONValue?
+    public var updatedAtClient: String?
     /// `updatedBy`, 2.41–2.44.
     @Indirect public var updatedBy: TrackerUser?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -783,27 +945,27 @@ extension TrackerEnrollment {
     public init(json reader: inout DHIS2JSONReader) throws {
         var _attributeOptionCombo: String? = nil
         var _attributes: [TrackerAttribute]? = nil
-        var _completedAt: JSONValue? = nil
+        var _completedAt: String? = nil
         var _completedBy: String? = nil
-        var _createdAt: JSONValue? = nil
-        var _createdAtClient: JSONValue? = nil
+        var _createdAt: String? = nil
+        var _createdAtClient: String? = nil
         var _createdBy: TrackerUser? = nil
         var _deleted: Bool? = nil
-        var _enrolledAt: JSONValue? = nil
+        var _enrolledAt: String? = nil
         var _enrollment: String? = nil
         var _events: [JSONValue]? = nil
         var _followUp: Bool? = nil
         var _geometry: JSONValue? = nil
         var _notes: [TrackerNote]? = nil
-        var _occurredAt: JSONValue? = nil
+        var _occurredAt: String? = nil
         var _orgUnit: String? = nil
         var _program: String? = nil
         var _relationships: [TrackerRelationship]? = nil
         var _status: EnrollmentStatus? = nil
         var _storedBy: String? = nil
         var _trackedEntity: String? = nil
-        var _updatedAt: JSONValue? = nil
-        var _updatedAtClient: JSONValue? = nil
+        var _updatedAt: String? = nil
+        var _updatedAtClient: String? = nil
         var _updatedBy: TrackerUser? = nil
         var unknownMembers: [String: JSONValue] = [:]
         try reader.beginObject()
@@ -833,7 +995,7 @@ extension TrackerEnrollment {
             case "updatedAt": _updatedAt = try reader.readMember(key, unknown: &unknownMembers)
             case "updatedAtClient": _updatedAtClient = try reader.readMember(key, unknown: &unknownMembers)
             case "updatedBy": _updatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _status else {
@@ -910,13 +1072,13 @@ public struct TrackerEvent: DHIS2Model {
     /// `attributeOptionCombo`, 2.41–2.44.
     public var attributeOptionCombo: String?
     /// `completedAt`, 2.41–2.44.
-    public var completedAt: JSONValue?
+    public var completedAt: String?
     /// `completedBy`, 2.41–2.44.
     public var completedBy: String?
     /// `createdAt`, 2.41–2.44.
-    public var createdAt: JSONValue?
+    public var createdAt: String?
     /// `createdAtClient`, 2.41–2.44.
-    public var createdAtClient: JSONValue?
+    public var createdAtClient: String?
     /// `createdBy`, 2.41–2.44.
     @Indirect public var createdBy: TrackerUser?
     /// `dataValues`, 2.41–2.44.
@@ -936,7 +1098,7 @@ public struct TrackerEvent: DHIS2Model {
     /// `notes`, 2.41–2.44.
     public var notes: [TrackerNote]?
     /// `occurredAt`, 2.41–2.44.
-    public var occurredAt: JSONValue?
+    public var occurredAt: String?
     /// `orgUnit`, 2.41–2.44.
     public var orgUnit: String?
     /// `program`, 2.41–2.44.
@@ -946,7 +1108,7 @@ public struct TrackerEvent: DHIS2Model {
     /// `relationships`, 2.41–2.44.
     public var relationships: [TrackerRelationship]?
     /// `scheduledAt`, 2.41–2.44.
-    public var scheduledAt: JSONValue?
+    public var scheduledAt: String?
     /// `status`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `EventStatus`; until 2.41: `String`); `EventStatus` decodes all of them.
     public var status: EventStatus?
@@ -955,9 +1117,9 @@ public struct TrackerEvent: DHIS2Model {
     /// `trackedEntity`, 2.41–2.44.
     public var trackedEntity: String?
     /// `updatedAt`, 2.41–2.44.
-    public var updatedAt: JSONValue?
+    public var updatedAt: String?
     /// `updatedAtClient`, 2.41–2.44.
-    public var updatedAtClient: JSONValue?
+    public var updatedAtClient: String?
     /// `updatedBy`, 2.41–2.44.
     @Indirect public var updatedBy: TrackerUser?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1001,7 +1163,7 @@ extension TrackerEvent {
             case "updatedAt": self.updatedAt = try reader.readMember(key, unknown: &unknownMembers)
             case "updatedAtClient": self.updatedAtClient = try reader.readMember(key, unknown: &unknownMembers)
             case "updatedBy": self.updatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1052,7 +1214,7 @@ public struct TrackerNote: DHIS2Model {
     /// `note`, 2.41–2.44.
     public var note: String?
     /// `storedAt`, 2.41–2.44.
-    public var storedAt: JSONValue?
+    public var storedAt: String?
     /// `storedBy`, until 2.43.
     public var storedBy: String?
     /// `value`, 2.41–2.44.
@@ -1075,7 +1237,7 @@ extension TrackerNote {
             case "storedAt": self.storedAt = try reader.readMember(key, unknown: &unknownMembers)
             case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1120,7 +1282,7 @@ extension TrackerProgramOwner {
             case "orgUnit": self.orgUnit = try reader.readMember(key, unknown: &unknownMembers)
             case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntity": self.trackedEntity = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1144,9 +1306,9 @@ public struct TrackerRelationship: DHIS2Model {
     /// `bidirectional`, 2.41–2.44.
     public var bidirectional: Bool?
     /// `createdAt`, 2.41–2.44.
-    public var createdAt: JSONValue?
+    public var createdAt: String?
     /// `createdAtClient`, 2.41–2.44.
-    public var createdAtClient: JSONValue?
+    public var createdAtClient: String?
     /// `deleted`, 2.42+.
     public var deleted: Bool?
     /// `from`, 2.41–2.44.
@@ -1160,7 +1322,7 @@ public struct TrackerRelationship: DHIS2Model {
     /// `to`, 2.41–2.44.
     @Indirect public var to: TrackerRelationshipItem?
     /// `updatedAt`, 2.41–2.44.
-    public var updatedAt: JSONValue?
+    public var updatedAt: String?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -1184,7 +1346,7 @@ extension TrackerRelationship {
             case "relationshipType": self.relationshipType = try reader.readMember(key, unknown: &unknownMembers)
             case "to": self.to = try reader.readMember(key, unknown: &unknownMembers)
             case "updatedAt": self.updatedAt = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1234,7 +1396,7 @@ extension TrackerRelationshipItem {
             case "enrollment": self.enrollment = try reader.readMember(key, unknown: &unknownMembers)
             case "event": self.event = try reader.readMember(key, unknown: &unknownMembers)
             case "trackedEntity": self.trackedEntity = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1258,9 +1420,9 @@ public struct TrackerTrackedEntity: DHIS2Model {
     /// `attributes`, 2.41–2.44.
     public var attributes: [TrackerAttribute]?
     /// `createdAt`, 2.41–2.44.
-    public var createdAt: JSONValue?
+    public var createdAt: String?
     /// `createdAtClient`, 2.41–2.44.
-    public var createdAtClient: JSONValue?
+    public var createdAtClient: String?
     /// `createdBy`, 2.41–2.44.
     @Indirect public var createdBy: TrackerUser?
     /// `deleted`, 2.41–2.44.
@@ -1286,9 +1448,9 @@ public struct TrackerTrackedEntity: DHIS2Model {
     /// `trackedEntityType`, 2.41–2.44.
     public var trackedEntityType: String?
     /// `updatedAt`, 2.41–2.44.
-    public var updatedAt: JSONValue?
+    public var updatedAt: String?
     /// `updatedAtClient`, 2.41–2.44.
-    public var updatedAtClient: JSONValue?
+    public var updatedAtClient: String?
     /// `updatedBy`, 2.41–2.44.
     @Indirect public var updatedBy: TrackerUser?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1322,7 +1484,7 @@ extension TrackerTrackedEntity {
             case "updatedAt": self.updatedAt = try reader.readMember(key, unknown: &unknownMembers)
             case "updatedAtClient": self.updatedAtClient = try reader.readMember(key, unknown: &unknownMembers)
             case "updatedBy": self.updatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1386,7 +1548,7 @@ extension TrackerUser {
             case "surname": self.surname = try reader.readMember(key, unknown: &unknownMembers)
             case "uid": self.uid = try reader.readMember(key, unknown: &unknownMembers)
             case "username": self.username = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1431,7 +1593,7 @@ extension Translation {
             case "locale": self.locale = try reader.readMember(key, unknown: &unknownMembers)
             case "property": self.property = try reader.readMember(key, unknown: &unknownMembers)
             case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1460,28 +1622,29 @@ public struct User: MetadataModel {
     @Indirect public var access: Access?
     /// `accountExpiry`, 2.41–2.44; date, owned.
     public var accountExpiry: String?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `avatar`, 2.41–2.44; reference to `org.hisp.dhis.fileresource.FileResource`, owned.
     @Indirect public var avatar: FileResource?
     /// `birthday`, 2.41–2.44; date, owned.
     public var birthday: String?
-    /// `catDimensionConstraint`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.Category`, owned.
-    public var catDimensionConstraint: [Category]?
+    /// `catDimensionConstraints`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.Category`, owned.
+    /// `/api/schemas` names it `catDimensionConstraint`; the JSON member is `catDimensionConstraints`.
+    public var catDimensionConstraints: [Category]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
-    /// `cogsDimensionConstraint`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionGroupSet`, owned.
-    public var cogsDimensionConstraint: [CategoryOptionGroupSet]?
+    /// `cogsDimensionConstraints`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionGroupSet`, owned.
+    /// `/api/schemas` names it `cogsDimensionConstraint`; the JSON member is `cogsDimensionConstraints`.
+    public var cogsDimensionConstraints: [CategoryOptionGroupSet]?
     /// `created`, 2.41–2.44; date, owned.
     public var created: String?
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
     /// `dataViewMaxOrganisationUnitLevel`, 2.41–2.44; integer, owned.
     public var dataViewMaxOrganisationUnitLevel: Int?
-    /// `dataViewOrganisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var dataViewOrganisationUnit: [OrganisationUnit]?
+    /// `dataViewOrganisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `dataViewOrganisationUnit`; the JSON member is `dataViewOrganisationUnits`.
+    public var dataViewOrganisationUnits: [OrganisationUnit]?
     /// `disabled`, 2.41–2.44; boolean, owned.
     public var disabled: Bool?
     /// `displayName`, 2.41–2.44; text.
@@ -1502,6 +1665,9 @@ public struct User: MetadataModel {
     public var facebookMessenger: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `firstName`, 2.41–2.44; text, owned.
     public var firstName: String?
     /// `gender`, 2.41–2.44; text, owned.
@@ -1536,8 +1702,9 @@ public struct User: MetadataModel {
     public var nationality: String?
     /// `openId`, 2.41–2.44; text, owned.
     public var openId: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
     /// `password`, 2.41–2.44; password, owned.
     public var password: String?
     /// `passwordLastUpdated`, 2.41–2.44; date, owned.
@@ -1555,12 +1722,14 @@ public struct User: MetadataModel {
     public var skype: String?
     /// `surname`, 2.41–2.44; text, owned.
     public var surname: String?
-    /// `teiSearchOrganisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var teiSearchOrganisationUnit: [OrganisationUnit]?
+    /// `teiSearchOrganisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `teiSearchOrganisationUnit`; the JSON member is `teiSearchOrganisationUnits`.
+    public var teiSearchOrganisationUnits: [OrganisationUnit]?
     /// `telegram`, 2.41–2.44; text, owned.
     public var telegram: String?
-    /// `translation`, 2.41–2.44; collection of complex.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `twitter`, 2.41–2.44; text, owned.
     public var twitter: String?
     /// `twoFactorEnabled`, until 2.41; boolean.
@@ -1569,10 +1738,12 @@ public struct User: MetadataModel {
     @Indirect public var user: User?
     /// `userCredentials`, until 2.41; complex.
     @Indirect public var userCredentials: UserCredentialsDto?
-    /// `userGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserGroup`.
-    public var userGroup: [UserGroup]?
-    /// `userRole`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserRole`, owned.
-    public var userRole: [UserRole]?
+    /// `userGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserGroup`.
+    /// `/api/schemas` names it `userGroup`; the JSON member is `userGroups`.
+    public var userGroups: [UserGroup]?
+    /// `userRoles`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserRole`, owned.
+    /// `/api/schemas` names it `userRole`; the JSON member is `userRoles`.
+    public var userRoles: [UserRole]?
     /// `username`, 2.41–2.44; text, owned, unique.
     public var username: String?
     /// `verifiedEmail`, 2.42+; text, owned.
@@ -1596,17 +1767,16 @@ extension User {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "accountExpiry": self.accountExpiry = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "avatar": self.avatar = try reader.readMember(key, unknown: &unknownMembers)
             case "birthday": self.birthday = try reader.readMember(key, unknown: &unknownMembers)
-            case "catDimensionConstraint": self.catDimensionConstraint = try reader.readMember(key, unknown: &unknownMembers)
+            case "catDimensionConstraints": self.catDimensionConstraints = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
-            case "cogsDimensionConstraint": self.cogsDimensionConstraint = try reader.readMember(key, unknown: &unknownMembers)
+            case "cogsDimensionConstraints": self.cogsDimensionConstraints = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "dataViewMaxOrganisationUnitLevel": self.dataViewMaxOrganisationUnitLevel = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataViewOrganisationUnit": self.dataViewOrganisationUnit = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataViewOrganisationUnits": self.dataViewOrganisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "disabled": self.disabled = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "education": self.education = try reader.readMember(key, unknown: &unknownMembers)
@@ -1617,6 +1787,7 @@ extension User {
             case "externalAuth": self.externalAuth = try reader.readMember(key, unknown: &unknownMembers)
             case "facebookMessenger": self.facebookMessenger = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "firstName": self.firstName = try reader.readMember(key, unknown: &unknownMembers)
             case "gender": self.gender = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
@@ -1634,7 +1805,7 @@ extension User {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "nationality": self.nationality = try reader.readMember(key, unknown: &unknownMembers)
             case "openId": self.openId = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "password": self.password = try reader.readMember(key, unknown: &unknownMembers)
             case "passwordLastUpdated": self.passwordLastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "phoneNumber": self.phoneNumber = try reader.readMember(key, unknown: &unknownMembers)
@@ -1643,20 +1814,20 @@ extension User {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "skype": self.skype = try reader.readMember(key, unknown: &unknownMembers)
             case "surname": self.surname = try reader.readMember(key, unknown: &unknownMembers)
-            case "teiSearchOrganisationUnit": self.teiSearchOrganisationUnit = try reader.readMember(key, unknown: &unknownMembers)
+            case "teiSearchOrganisationUnits": self.teiSearchOrganisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "telegram": self.telegram = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "twitter": self.twitter = try reader.readMember(key, unknown: &unknownMembers)
             case "twoFactorEnabled": self.twoFactorEnabled = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userCredentials": self.userCredentials = try reader.readMember(key, unknown: &unknownMembers)
-            case "userGroup": self.userGroup = try reader.readMember(key, unknown: &unknownMembers)
-            case "userRole": self.userRole = try reader.readMember(key, unknown: &unknownMembers)
+            case "userGroups": self.userGroups = try reader.readMember(key, unknown: &unknownMembers)
+            case "userRoles": self.userRoles = try reader.readMember(key, unknown: &unknownMembers)
             case "username": self.username = try reader.readMember(key, unknown: &unknownMembers)
             case "verifiedEmail": self.verifiedEmail = try reader.readMember(key, unknown: &unknownMembers)
             case "welcomeMessage": self.welcomeMessage = try reader.readMember(key, unknown: &unknownMembers)
             case "whatsApp": self.whatsApp = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1665,17 +1836,16 @@ extension User {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("accountExpiry", self.accountExpiry)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("avatar", self.avatar)
         writer.member("birthday", self.birthday)
-        writer.member("catDimensionConstraint", self.catDimensionConstraint)
+        writer.member("catDimensionConstraints", self.catDimensionConstraints)
         writer.member("code", self.code)
-        writer.member("cogsDimensionConstraint", self.cogsDimensionConstraint)
+        writer.member("cogsDimensionConstraints", self.cogsDimensionConstraints)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("dataViewMaxOrganisationUnitLevel", self.dataViewMaxOrganisationUnitLevel)
-        writer.member("dataViewOrganisationUnit", self.dataViewOrganisationUnit)
+        writer.member("dataViewOrganisationUnits", self.dataViewOrganisationUnits)
         writer.member("disabled", self.disabled)
         writer.member("displayName", self.displayName)
         writer.member("education", self.education)
@@ -1686,6 +1856,7 @@ extension User {
         writer.member("externalAuth", self.externalAuth)
         writer.member("facebookMessenger", self.facebookMessenger)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("firstName", self.firstName)
         writer.member("gender", self.gender)
         writer.member("href", self.href)
@@ -1703,7 +1874,7 @@ extension User {
         writer.member("name", self.name)
         writer.member("nationality", self.nationality)
         writer.member("openId", self.openId)
-        writer.member("organisationUnit", self.organisationUnit)
+        writer.member("organisationUnits", self.organisationUnits)
         writer.member("password", self.password)
         writer.member("passwordLastUpdated", self.passwordLastUpdated)
         writer.member("phoneNumber", self.phoneNumber)
@@ -1712,15 +1883,15 @@ extension User {
         writer.member("sharing", self.sharing)
         writer.member("skype", self.skype)
         writer.member("surname", self.surname)
-        writer.member("teiSearchOrganisationUnit", self.teiSearchOrganisationUnit)
+        writer.member("teiSearchOrganisationUnits", self.teiSearchOrganisationUnits)
         writer.member("telegram", self.telegram)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("twitter", self.twitter)
         writer.member("twoFactorEnabled", self.twoFactorEnabled)
         writer.member("user", self.user)
         writer.member("userCredentials", self.userCredentials)
-        writer.member("userGroup", self.userGroup)
-        writer.member("userRole", self.userRole)
+        writer.member("userGroups", self.userGroups)
+        writer.member("userRoles", self.userRoles)
         writer.member("username", self.username)
         writer.member("verifiedEmail", self.verifiedEmail)
         writer.member("welcomeMessage", self.welcomeMessage)

@@ -32,7 +32,7 @@ extension UserAccess {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -140,7 +140,7 @@ extension UserCredentialsDto {
             case "userRoles": self.userRoles = try reader.readMember(key, unknown: &unknownMembers)
             case "username": self.username = try reader.readMember(key, unknown: &unknownMembers)
             case "uuid": self.uuid = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -176,6 +176,57 @@ extension UserCredentialsDto {
     }
 }
 
+// MARK: - UserDto
+
+/// The DHIS2 API shape `UserDto` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/UserDto` (2.41–2.44).
+public struct UserDto: DHIS2Model {
+    /// `code`, 2.41–2.44.
+    public var code: String?
+    /// `displayName`, 2.41–2.44.
+    public var displayName: String?
+    /// `id`, 2.41–2.44.
+    public var id: String?
+    /// `name`, 2.41–2.44.
+    public var name: String?
+    /// `username`, 2.41–2.44.
+    public var username: String?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension UserDto {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
+            case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
+            case "username": self.username = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("code", self.code)
+        writer.member("displayName", self.displayName)
+        writer.member("id", self.id)
+        writer.member("name", self.name)
+        writer.member("username", self.username)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
 // MARK: - UserGroup
 
 /// The DHIS2 metadata type `userGroup` (`org.hisp.dhis.user.UserGroup`), 2.41–2.44.
@@ -188,9 +239,7 @@ extension UserCredentialsDto {
 public struct UserGroup: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -204,6 +253,9 @@ public struct UserGroup: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -212,19 +264,25 @@ public struct UserGroup: MetadataModel {
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
-    /// `managedByGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserGroup`.
-    public var managedByGroup: [UserGroup]?
-    /// `managedGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserGroup`, owned.
-    public var managedGroup: [UserGroup]?
+    /// `managedByGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserGroup`.
+    /// `/api/schemas` names it `managedByGroup`; the JSON member is `managedByGroups`.
+    public var managedByGroups: [UserGroup]?
+    /// `managedGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.UserGroup`, owned.
+    /// `/api/schemas` names it `managedGroup`; the JSON member is `managedGroups`.
+    public var managedGroups: [UserGroup]?
     /// `name`, 2.41–2.44; text, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
-    /// `user`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`, owned.
-    public var user: [User]?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
+    /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
+    @Indirect public var user: User?
+    /// `users`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`, owned.
+    /// `/api/schemas` names it `user`; the JSON member is `users`.
+    public var users: [User]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -239,7 +297,6 @@ extension UserGroup {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -247,17 +304,19 @@ extension UserGroup {
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "managedByGroup": self.managedByGroup = try reader.readMember(key, unknown: &unknownMembers)
-            case "managedGroup": self.managedGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "managedByGroups": self.managedByGroups = try reader.readMember(key, unknown: &unknownMembers)
+            case "managedGroups": self.managedGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "users": self.users = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -265,7 +324,6 @@ extension UserGroup {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -273,16 +331,18 @@ extension UserGroup {
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
-        writer.member("managedByGroup", self.managedByGroup)
-        writer.member("managedGroup", self.managedGroup)
+        writer.member("managedByGroups", self.managedByGroups)
+        writer.member("managedGroups", self.managedGroups)
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
+        writer.member("users", self.users)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -318,7 +378,7 @@ extension UserGroupAccess {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -364,7 +424,7 @@ extension UserInfoSnapshot {
             case "surname": self.surname = try reader.readMember(key, unknown: &unknownMembers)
             case "uid": self.uid = try reader.readMember(key, unknown: &unknownMembers)
             case "username": self.username = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -375,6 +435,54 @@ extension UserInfoSnapshot {
         writer.member("surname", self.surname)
         writer.member("uid", self.uid)
         writer.member("username", self.username)
+        writer.unknownMembers(unknownMembers)
+        writer.endObject()
+    }
+}
+
+// MARK: - UserMessage
+
+/// The DHIS2 API shape `UserMessage` (used by other models), 2.41–2.44.
+///
+/// Source: OpenAPI `#/components/schemas/UserMessage` (2.41–2.44).
+public struct UserMessage: DHIS2Model {
+    /// `followUp`, 2.41–2.44.
+    public var followUp: Bool?
+    /// `key`, 2.41–2.44.
+    public var key: String?
+    /// `read`, 2.41–2.44.
+    public var read: Bool?
+    /// `user`, 2.41–2.44.
+    /// Versions disagree on the type (2.42+: `UserDto`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
+    public var user: JSONValue?
+    /// JSON members this library does not model, kept so that a round trip loses nothing.
+    public var unknownMembers: [String: JSONValue] = [:]
+
+    /// An empty value, every property unset.
+    public init() {}
+}
+
+extension UserMessage {
+    public init(json reader: inout DHIS2JSONReader) throws {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "followUp": self.followUp = try reader.readMember(key, unknown: &unknownMembers)
+            case "key": self.key = try reader.readMember(key, unknown: &unknownMembers)
+            case "read": self.read = try reader.readMember(key, unknown: &unknownMembers)
+            case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
+            }
+        }
+    }
+
+    public func writeJSON(to writer: inout DHIS2JSONWriter) {
+        writer.beginObject()
+        writer.member("followUp", self.followUp)
+        writer.member("key", self.key)
+        writer.member("read", self.read)
+        writer.member("user", self.user)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -392,12 +500,11 @@ extension UserInfoSnapshot {
 public struct UserRole: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
-    /// `authority`, 2.41–2.44; collection of text, owned.
-    public var authority: [String]?
+    /// `authorities`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `authority`; the JSON member is `authorities`.
+    public var authorities: [String]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -410,6 +517,9 @@ public struct UserRole: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -421,16 +531,19 @@ public struct UserRole: MetadataModel {
     /// `name`, 2.41–2.44; text, owned, unique.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var name: String?
-    /// `restriction`, 2.41–2.44; collection of text, owned.
-    public var restriction: [String]?
+    /// `restrictions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `restriction`; the JSON member is `restrictions`.
+    public var restrictions: [String]?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
-    /// `userObject`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`.
-    public var userObject: [User]?
+    /// `users`, 2.41–2.44; collection of reference to `org.hisp.dhis.user.User`.
+    /// `/api/schemas` names it `userObject`; the JSON member is `users`.
+    public var users: [User]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -445,26 +558,26 @@ extension UserRole {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "authority": self.authority = try reader.readMember(key, unknown: &unknownMembers)
+            case "authorities": self.authorities = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
-            case "restriction": self.restriction = try reader.readMember(key, unknown: &unknownMembers)
+            case "restrictions": self.restrictions = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            case "userObject": self.userObject = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "users": self.users = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -472,25 +585,25 @@ extension UserRole {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
-        writer.member("authority", self.authority)
+        writer.member("authorities", self.authorities)
         writer.member("code", self.code)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
-        writer.member("restriction", self.restriction)
+        writer.member("restrictions", self.restrictions)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
-        writer.member("userObject", self.userObject)
+        writer.member("users", self.users)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -557,7 +670,7 @@ extension UserSettings {
             case "style": self.style = try reader.readMember(key, unknown: &unknownMembers)
             case "trackerDashboardLayout": self.trackerDashboardLayout = try reader.readMember(key, unknown: &unknownMembers)
             case "uiLocale": self.uiLocale = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -595,9 +708,7 @@ extension UserSettings {
 public struct ValidationNotificationTemplate: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex.
+    /// `attributeValues`, 2.41–2.44; complex.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -613,6 +724,9 @@ public struct ValidationNotificationTemplate: MetadataModel {
     public var displaySubjectTemplate: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -638,8 +752,9 @@ public struct ValidationNotificationTemplate: MetadataModel {
     @Indirect public var sharing: Sharing?
     /// `subjectTemplate`, 2.41–2.44; text, owned.
     public var subjectTemplate: String?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `validationRules`, 2.41–2.44; collection of reference to `org.hisp.dhis.validation.ValidationRule`, owned.
@@ -658,7 +773,6 @@ extension ValidationNotificationTemplate {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -667,6 +781,7 @@ extension ValidationNotificationTemplate {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displaySubjectTemplate": self.displaySubjectTemplate = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
@@ -679,10 +794,10 @@ extension ValidationNotificationTemplate {
             case "sendStrategy": self.sendStrategy = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "subjectTemplate": self.subjectTemplate = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "validationRules": self.validationRules = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -690,7 +805,6 @@ extension ValidationNotificationTemplate {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -699,6 +813,7 @@ extension ValidationNotificationTemplate {
         writer.member("displayName", self.displayName)
         writer.member("displaySubjectTemplate", self.displaySubjectTemplate)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
@@ -711,7 +826,7 @@ extension ValidationNotificationTemplate {
         writer.member("sendStrategy", self.sendStrategy)
         writer.member("sharing", self.sharing)
         writer.member("subjectTemplate", self.subjectTemplate)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
         writer.member("validationRules", self.validationRules)
         writer.unknownMembers(unknownMembers)
@@ -774,7 +889,7 @@ extension ValidationResult {
             case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
             case "rightsideValue": self.rightsideValue = try reader.readMember(key, unknown: &unknownMembers)
             case "validationRule": self.validationRule = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -814,9 +929,7 @@ public struct ValidationRule: MetadataModel {
     public var aggregateExportCategoryOptionCombo: String?
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -842,6 +955,9 @@ public struct ValidationRule: MetadataModel {
     public var displayShortName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `formName`, 2.41–2.44; text.
     public var formName: String?
     /// `href`, 2.41–2.44; url.
@@ -887,12 +1003,14 @@ public struct ValidationRule: MetadataModel {
     public var shortName: String?
     /// `skipFormValidation`, 2.41–2.44; boolean, owned.
     public var skipFormValidation: Bool?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
-    /// `validationRuleGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.validation.ValidationRuleGroup`.
-    public var validationRuleGroup: [ValidationRuleGroup]?
+    /// `validationRuleGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.validation.ValidationRuleGroup`.
+    /// `/api/schemas` names it `validationRuleGroup`; the JSON member is `validationRuleGroups`.
+    public var validationRuleGroups: [ValidationRuleGroup]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -910,7 +1028,6 @@ extension ValidationRule {
             case "aggregateExportAttributeOptionCombo": self.aggregateExportAttributeOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregateExportCategoryOptionCombo": self.aggregateExportCategoryOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -924,6 +1041,7 @@ extension ValidationRule {
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "displayShortName": self.displayShortName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "formName": self.formName = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
@@ -944,10 +1062,10 @@ extension ValidationRule {
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
             case "skipFormValidation": self.skipFormValidation = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            case "validationRuleGroup": self.validationRuleGroup = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "validationRuleGroups": self.validationRuleGroups = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -958,7 +1076,6 @@ extension ValidationRule {
         writer.member("aggregateExportAttributeOptionCombo", self.aggregateExportAttributeOptionCombo)
         writer.member("aggregateExportCategoryOptionCombo", self.aggregateExportCategoryOptionCombo)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -972,6 +1089,7 @@ extension ValidationRule {
         writer.member("displayName", self.displayName)
         writer.member("displayShortName", self.displayShortName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("formName", self.formName)
         writer.member("href", self.href)
         writer.member("id", self.id)
@@ -992,9 +1110,9 @@ extension ValidationRule {
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
         writer.member("skipFormValidation", self.skipFormValidation)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
-        writer.member("validationRuleGroup", self.validationRuleGroup)
+        writer.member("validationRuleGroups", self.validationRuleGroups)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -1012,9 +1130,7 @@ extension ValidationRule {
 public struct ValidationRuleGroup: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
@@ -1028,6 +1144,9 @@ public struct ValidationRuleGroup: MetadataModel {
     public var displayName: String?
     /// `favorite`, until 2.43; boolean.
     public var favorite: Bool?
+    /// `favorites`, until 2.43; collection of text.
+    /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
+    public var favorites: [String]?
     /// `href`, 2.41–2.44; url.
     public var href: String?
     /// `id`, 2.41–2.44; identifier, owned, unique.
@@ -1041,12 +1160,14 @@ public struct ValidationRuleGroup: MetadataModel {
     public var name: String?
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
-    /// `validationRule`, 2.41–2.44; collection of reference to `org.hisp.dhis.validation.ValidationRule`, owned.
-    public var validationRule: [ValidationRule]?
+    /// `validationRules`, 2.41–2.44; collection of reference to `org.hisp.dhis.validation.ValidationRule`, owned.
+    /// `/api/schemas` names it `validationRule`; the JSON member is `validationRules`.
+    public var validationRules: [ValidationRule]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -1061,7 +1182,6 @@ extension ValidationRuleGroup {
         while let key = try reader.nextKey() {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
@@ -1069,16 +1189,17 @@ extension ValidationRuleGroup {
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
+            case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
-            case "validationRule": self.validationRule = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "validationRules": self.validationRules = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1086,7 +1207,6 @@ extension ValidationRuleGroup {
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
-        writer.member("attributeValue", self.attributeValue)
         writer.member("attributeValues", self.attributeValues)
         writer.member("code", self.code)
         writer.member("created", self.created)
@@ -1094,15 +1214,16 @@ extension ValidationRuleGroup {
         writer.member("description", self.description_)
         writer.member("displayName", self.displayName)
         writer.member("favorite", self.favorite)
+        writer.member("favorites", self.favorites)
         writer.member("href", self.href)
         writer.member("id", self.id)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("name", self.name)
         writer.member("sharing", self.sharing)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("user", self.user)
-        writer.member("validationRule", self.validationRule)
+        writer.member("validationRules", self.validationRules)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }
@@ -1122,24 +1243,23 @@ public struct Visualization: MetadataModel {
     @Indirect public var access: Access?
     /// `aggregationType`, 2.41–2.44; constant, owned.
     public var aggregationType: AggregationType?
-    /// `attributeDimension`, 2.41–2.44; collection of complex.
-    public var attributeDimension: JSONValue?
-    /// `attributeValue`, until 2.41; collection of complex, owned.
-    public var attributeValue: [AttributeValue]?
-    /// `attributeValues`, 2.42+; complex, owned.
+    /// `attributeDimensions`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `attributeDimension`; the JSON member is `attributeDimensions`.
+    public var attributeDimensions: [TrackedEntityAttributeDimension]?
+    /// `attributeValues`, 2.41–2.44; complex, owned.
     public var attributeValues: [AttributeValue]?
     /// `axes`, 2.41–2.44; collection of complex, owned.
     public var axes: [AxisV2]?
-    /// `axis`, 2.41–2.44; collection of complex, owned.
-    public var axis: [Axis]?
     /// `baseLineLabel`, 2.41–2.44; text.
     public var baseLineLabel: String?
     /// `baseLineValue`, 2.41–2.44; number.
     public var baseLineValue: Double?
-    /// `categoryDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryDimension: [CategoryDimension]?
-    /// `categoryOptionGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var categoryOptionGroupSetDimension: [CategoryOptionGroupSetDimension]?
+    /// `categoryDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryDimension`; the JSON member is `categoryDimensions`.
+    public var categoryDimensions: [CategoryDimension]?
+    /// `categoryOptionGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `categoryOptionGroupSetDimension`; the JSON member is `categoryOptionGroupSetDimensions`.
+    public var categoryOptionGroupSetDimensions: [CategoryOptionGroupSetDimension]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `colSubTotals`, 2.41–2.44; boolean, owned.
@@ -1148,10 +1268,13 @@ public struct Visualization: MetadataModel {
     public var colTotals: Bool?
     /// `colorSet`, 2.41–2.44; text, owned.
     public var colorSet: String?
-    /// `column`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var column: [ObjectReference]?
-    /// `columnDimension`, 2.41–2.44; collection of text, owned.
-    public var columnDimension: [String]?
+    /// `columnDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `columnDimension`; the JSON member is `columnDimensions`.
+    public var columnDimensions: [String]?
+    /// `columns`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// Versions disagree on the type (2.42+: `[DimensionalObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `column`; the JSON member is `columns`.
+    public var columns: [JSONValue]?
     /// `completedOnly`, 2.41–2.44; boolean, owned.
     public var completedOnly: Bool?
     /// `created`, 2.41–2.44; date, owned.
@@ -1160,12 +1283,15 @@ public struct Visualization: MetadataModel {
     @Indirect public var createdBy: User?
     /// `cumulativeValues`, 2.41–2.44; boolean, owned.
     public var cumulativeValues: Bool?
-    /// `dataDimensionItem`, 2.41–2.44; collection of complex, owned.
-    public var dataDimensionItem: JSONValue?
-    /// `dataElementDimension`, 2.41–2.44; collection of complex.
-    public var dataElementDimension: [TrackedEntityDataElementDimension]?
-    /// `dataElementGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var dataElementGroupSetDimension: [DataElementGroupSetDimension]?
+    /// `dataDimensionItems`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `dataDimensionItem`; the JSON member is `dataDimensionItems`.
+    public var dataDimensionItems: [DataDimensionItem]?
+    /// `dataElementDimensions`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `dataElementDimension`; the JSON member is `dataElementDimensions`.
+    public var dataElementDimensions: [TrackedEntityDataElementDimension]?
+    /// `dataElementGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `dataElementGroupSetDimension`; the JSON member is `dataElementGroupSetDimensions`.
+    public var dataElementGroupSetDimensions: [DataElementGroupSetDimension]?
     /// `description`, 2.41–2.44; text, owned.
     public var description_: String?
     /// `digitGroupSeparator`, 2.41–2.44; constant, owned.
@@ -1198,12 +1324,15 @@ public struct Visualization: MetadataModel {
     public var endDate: String?
     /// `favorite`, 2.41–2.44; boolean.
     public var favorite: Bool?
-    /// `favorites`, 2.44+; collection of text, owned.
+    /// `favorites`, 2.41–2.44; collection of text, owned.
     public var favorites: [String]?
-    /// `filter`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var filter: [ObjectReference]?
-    /// `filterDimension`, 2.41–2.44; collection of text, owned.
-    public var filterDimension: [String]?
+    /// `filterDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `filterDimension`; the JSON member is `filterDimensions`.
+    public var filterDimensions: [String]?
+    /// `filters`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// Versions disagree on the type (2.42+: `[DimensionalObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `filter`; the JSON member is `filters`.
+    public var filters: [JSONValue]?
     /// `fixColumnHeaders`, 2.41–2.44; boolean, owned.
     public var fixColumnHeaders: Bool?
     /// `fixRowHeaders`, 2.41–2.44; boolean, owned.
@@ -1232,10 +1361,12 @@ public struct Visualization: MetadataModel {
     public var icons: [VisualizationIcon]?
     /// `id`, 2.41–2.44; identifier, owned, unique.
     public var id: String?
-    /// `interpretation`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
-    public var interpretation: [Interpretation]?
-    /// `itemOrganisationUnitGroup`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
-    public var itemOrganisationUnitGroup: [OrganisationUnitGroup]?
+    /// `interpretations`, 2.41–2.44; collection of reference to `org.hisp.dhis.interpretation.Interpretation`.
+    /// `/api/schemas` names it `interpretation`; the JSON member is `interpretations`.
+    public var interpretations: [Interpretation]?
+    /// `itemOrganisationUnitGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnitGroup`, owned.
+    /// `/api/schemas` names it `itemOrganisationUnitGroup`; the JSON member is `itemOrganisationUnitGroups`.
+    public var itemOrganisationUnitGroups: [OrganisationUnitGroup]?
     /// `lastUpdated`, 2.41–2.44; date, owned.
     public var lastUpdated: String?
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
@@ -1253,25 +1384,33 @@ public struct Visualization: MetadataModel {
     public var noSpaceBetweenColumns: Bool?
     /// `numberType`, 2.41–2.44; constant, owned.
     public var numberType: NumberType?
+    /// `optionalAxes`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `axis`; the JSON member is `optionalAxes`.
+    public var optionalAxes: [Axis]?
     /// `orgUnitField`, 2.41–2.44; text.
     public var orgUnitField: String?
-    /// `organisationUnit`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
-    public var organisationUnit: [OrganisationUnit]?
-    /// `organisationUnitGroupSetDimension`, 2.41–2.44; collection of complex, owned.
-    public var organisationUnitGroupSetDimension: [OrganisationUnitGroupSetDimension]?
-    /// `organisationUnitLevel`, 2.41–2.44; collection of integer, owned.
-    public var organisationUnitLevel: [Int]?
+    /// `organisationUnitGroupSetDimensions`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `organisationUnitGroupSetDimension`; the JSON member is `organisationUnitGroupSetDimensions`.
+    public var organisationUnitGroupSetDimensions: [OrganisationUnitGroupSetDimension]?
+    /// `organisationUnitLevels`, 2.41–2.44; collection of integer, owned.
+    /// `/api/schemas` names it `organisationUnitLevel`; the JSON member is `organisationUnitLevels`.
+    public var organisationUnitLevels: [Int]?
+    /// `organisationUnits`, 2.41–2.44; collection of reference to `org.hisp.dhis.organisationunit.OrganisationUnit`, owned.
+    /// `/api/schemas` names it `organisationUnit`; the JSON member is `organisationUnits`.
+    public var organisationUnits: [OrganisationUnit]?
     /// `outlierAnalysis`, 2.41–2.44; complex, owned.
     @Indirect public var outlierAnalysis: OutlierAnalysis?
     /// `parentGraphMap`, 2.41–2.44; complex.
     public var parentGraphMap: [String: String]?
     /// `percentStackedValues`, 2.41–2.44; boolean, owned.
     public var percentStackedValues: Bool?
-    /// `period`, 2.41–2.44; collection of complex, owned.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[ObjectReference]`); `JSONValue` decodes all of them.
-    public var period: JSONValue?
-    /// `programIndicatorDimension`, 2.41–2.44; collection of complex.
-    public var programIndicatorDimension: [TrackedEntityProgramIndicatorDimension]?
+    /// `periods`, 2.41–2.44; collection of complex, owned.
+    /// Versions disagree on the type (2.43+: `[JSONValue]`; until 2.42: `[String]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `period`; the JSON member is `periods`.
+    public var periods: [JSONValue]?
+    /// `programIndicatorDimensions`, 2.41–2.44; collection of complex.
+    /// `/api/schemas` names it `programIndicatorDimension`; the JSON member is `programIndicatorDimensions`.
+    public var programIndicatorDimensions: [TrackedEntityProgramIndicatorDimension]?
     /// `rangeAxisDecimals`, 2.41–2.44; integer.
     public var rangeAxisDecimals: Int?
     /// `rangeAxisLabel`, 2.41–2.44; text.
@@ -1292,16 +1431,20 @@ public struct Visualization: MetadataModel {
     @Indirect public var relativePeriods: RelativePeriods?
     /// `reportingParams`, 2.41–2.44; complex, owned.
     @Indirect public var reportingParams: ReportingParams?
-    /// `row`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
-    public var row: [ObjectReference]?
-    /// `rowDimension`, 2.41–2.44; collection of text, owned.
-    public var rowDimension: [String]?
+    /// `rowDimensions`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `rowDimension`; the JSON member is `rowDimensions`.
+    public var rowDimensions: [String]?
     /// `rowSubTotals`, 2.41–2.44; boolean, owned.
     public var rowSubTotals: Bool?
     /// `rowTotals`, 2.41–2.44; boolean, owned.
     public var rowTotals: Bool?
-    /// `seriesItem`, 2.41–2.44; collection of complex, owned.
-    public var seriesItem: JSONValue?
+    /// `rows`, 2.41–2.44; collection of reference to `org.hisp.dhis.common.DimensionalObject`.
+    /// Versions disagree on the type (2.42+: `[DimensionalObject]`; until 2.41: `[JSONValue]`); `[JSONValue]` decodes all of them.
+    /// `/api/schemas` names it `row`; the JSON member is `rows`.
+    public var rows: [JSONValue]?
+    /// `series`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `seriesItem`; the JSON member is `series`.
+    public var series: [Series]?
     /// `seriesKey`, 2.41–2.44; complex, owned.
     @Indirect public var seriesKey: SeriesKey?
     /// `sharing`, 2.41–2.44; complex, owned.
@@ -1318,14 +1461,16 @@ public struct Visualization: MetadataModel {
     public var skipRounding: Bool?
     /// `sortOrder`, 2.41–2.44; integer, owned.
     public var sortOrder: Int?
-    /// `sortingItem`, 2.41–2.44; collection of complex, owned.
-    public var sortingItem: JSONValue?
+    /// `sorting`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `sortingItem`; the JSON member is `sorting`.
+    public var sorting: [Sorting]?
     /// `startDate`, 2.41–2.44; date, owned.
     public var startDate: String?
     /// `subscribed`, 2.41–2.44; boolean.
     public var subscribed: Bool?
-    /// `subscriber`, 2.41–2.44; collection of text, owned.
-    public var subscriber: [String]?
+    /// `subscribers`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `subscriber`; the JSON member is `subscribers`.
+    public var subscribers: [String]?
     /// `subtitle`, 2.41–2.44; text, owned.
     public var subtitle: String?
     /// `targetLineLabel`, 2.41–2.44; text.
@@ -1338,8 +1483,9 @@ public struct Visualization: MetadataModel {
     public var title: String?
     /// `topLimit`, 2.41–2.44; integer, owned.
     public var topLimit: Int?
-    /// `translation`, 2.41–2.44; collection of complex, owned.
-    public var translation: JSONValue?
+    /// `translations`, 2.41–2.44; collection of complex, owned.
+    /// `/api/schemas` names it `translation`; the JSON member is `translations`.
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: VisualizationType?
@@ -1355,8 +1501,9 @@ public struct Visualization: MetadataModel {
     public var userOrganisationUnitGrandChildren: Bool?
     /// `visualizationPeriodName`, 2.41–2.44; text.
     public var visualizationPeriodName: String?
-    /// `yearlySerie`, 2.41–2.44; collection of text, owned.
-    public var yearlySerie: [String]?
+    /// `yearlySeries`, 2.41–2.44; collection of text, owned.
+    /// `/api/schemas` names it `yearlySerie`; the JSON member is `yearlySeries`.
+    public var yearlySeries: [String]?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
@@ -1372,28 +1519,26 @@ extension Visualization {
             switch key {
             case "access": self.access = try reader.readMember(key, unknown: &unknownMembers)
             case "aggregationType": self.aggregationType = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeDimension": self.attributeDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributeValue": self.attributeValue = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeDimensions": self.attributeDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "attributeValues": self.attributeValues = try reader.readMember(key, unknown: &unknownMembers)
             case "axes": self.axes = try reader.readMember(key, unknown: &unknownMembers)
-            case "axis": self.axis = try reader.readMember(key, unknown: &unknownMembers)
             case "baseLineLabel": self.baseLineLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "baseLineValue": self.baseLineValue = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryDimension": self.categoryDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "categoryOptionGroupSetDimension": self.categoryOptionGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryDimensions": self.categoryDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "categoryOptionGroupSetDimensions": self.categoryOptionGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
             case "colSubTotals": self.colSubTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "colTotals": self.colTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "colorSet": self.colorSet = try reader.readMember(key, unknown: &unknownMembers)
-            case "column": self.column = try reader.readMember(key, unknown: &unknownMembers)
-            case "columnDimension": self.columnDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "columnDimensions": self.columnDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "columns": self.columns = try reader.readMember(key, unknown: &unknownMembers)
             case "completedOnly": self.completedOnly = try reader.readMember(key, unknown: &unknownMembers)
             case "created": self.created = try reader.readMember(key, unknown: &unknownMembers)
             case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
             case "cumulativeValues": self.cumulativeValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataDimensionItem": self.dataDimensionItem = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementDimension": self.dataElementDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "dataElementGroupSetDimension": self.dataElementGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataDimensionItems": self.dataDimensionItems = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementDimensions": self.dataElementDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "dataElementGroupSetDimensions": self.dataElementGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "description": self.description_ = try reader.readMember(key, unknown: &unknownMembers)
             case "digitGroupSeparator": self.digitGroupSeparator = try reader.readMember(key, unknown: &unknownMembers)
             case "displayBaseLineLabel": self.displayBaseLineLabel = try reader.readMember(key, unknown: &unknownMembers)
@@ -1411,8 +1556,8 @@ extension Visualization {
             case "endDate": self.endDate = try reader.readMember(key, unknown: &unknownMembers)
             case "favorite": self.favorite = try reader.readMember(key, unknown: &unknownMembers)
             case "favorites": self.favorites = try reader.readMember(key, unknown: &unknownMembers)
-            case "filter": self.filter = try reader.readMember(key, unknown: &unknownMembers)
-            case "filterDimension": self.filterDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "filterDimensions": self.filterDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "filters": self.filters = try reader.readMember(key, unknown: &unknownMembers)
             case "fixColumnHeaders": self.fixColumnHeaders = try reader.readMember(key, unknown: &unknownMembers)
             case "fixRowHeaders": self.fixRowHeaders = try reader.readMember(key, unknown: &unknownMembers)
             case "fontSize": self.fontSize = try reader.readMember(key, unknown: &unknownMembers)
@@ -1427,8 +1572,8 @@ extension Visualization {
             case "href": self.href = try reader.readMember(key, unknown: &unknownMembers)
             case "icons": self.icons = try reader.readMember(key, unknown: &unknownMembers)
             case "id": self.id = try reader.readMember(key, unknown: &unknownMembers)
-            case "interpretation": self.interpretation = try reader.readMember(key, unknown: &unknownMembers)
-            case "itemOrganisationUnitGroup": self.itemOrganisationUnitGroup = try reader.readMember(key, unknown: &unknownMembers)
+            case "interpretations": self.interpretations = try reader.readMember(key, unknown: &unknownMembers)
+            case "itemOrganisationUnitGroups": self.itemOrganisationUnitGroups = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdated": self.lastUpdated = try reader.readMember(key, unknown: &unknownMembers)
             case "lastUpdatedBy": self.lastUpdatedBy = try reader.readMember(key, unknown: &unknownMembers)
             case "legend": self.legend = try reader.readMember(key, unknown: &unknownMembers)
@@ -1437,15 +1582,16 @@ extension Visualization {
             case "name": self.name = try reader.readMember(key, unknown: &unknownMembers)
             case "noSpaceBetweenColumns": self.noSpaceBetweenColumns = try reader.readMember(key, unknown: &unknownMembers)
             case "numberType": self.numberType = try reader.readMember(key, unknown: &unknownMembers)
+            case "optionalAxes": self.optionalAxes = try reader.readMember(key, unknown: &unknownMembers)
             case "orgUnitField": self.orgUnitField = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnit": self.organisationUnit = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitGroupSetDimension": self.organisationUnitGroupSetDimension = try reader.readMember(key, unknown: &unknownMembers)
-            case "organisationUnitLevel": self.organisationUnitLevel = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitGroupSetDimensions": self.organisationUnitGroupSetDimensions = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnitLevels": self.organisationUnitLevels = try reader.readMember(key, unknown: &unknownMembers)
+            case "organisationUnits": self.organisationUnits = try reader.readMember(key, unknown: &unknownMembers)
             case "outlierAnalysis": self.outlierAnalysis = try reader.readMember(key, unknown: &unknownMembers)
             case "parentGraphMap": self.parentGraphMap = try reader.readMember(key, unknown: &unknownMembers)
             case "percentStackedValues": self.percentStackedValues = try reader.readMember(key, unknown: &unknownMembers)
-            case "period": self.period = try reader.readMember(key, unknown: &unknownMembers)
-            case "programIndicatorDimension": self.programIndicatorDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "periods": self.periods = try reader.readMember(key, unknown: &unknownMembers)
+            case "programIndicatorDimensions": self.programIndicatorDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "rangeAxisDecimals": self.rangeAxisDecimals = try reader.readMember(key, unknown: &unknownMembers)
             case "rangeAxisLabel": self.rangeAxisLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "rangeAxisMaxValue": self.rangeAxisMaxValue = try reader.readMember(key, unknown: &unknownMembers)
@@ -1456,11 +1602,11 @@ extension Visualization {
             case "regressionType": self.regressionType = try reader.readMember(key, unknown: &unknownMembers)
             case "relativePeriods": self.relativePeriods = try reader.readMember(key, unknown: &unknownMembers)
             case "reportingParams": self.reportingParams = try reader.readMember(key, unknown: &unknownMembers)
-            case "row": self.row = try reader.readMember(key, unknown: &unknownMembers)
-            case "rowDimension": self.rowDimension = try reader.readMember(key, unknown: &unknownMembers)
+            case "rowDimensions": self.rowDimensions = try reader.readMember(key, unknown: &unknownMembers)
             case "rowSubTotals": self.rowSubTotals = try reader.readMember(key, unknown: &unknownMembers)
             case "rowTotals": self.rowTotals = try reader.readMember(key, unknown: &unknownMembers)
-            case "seriesItem": self.seriesItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "rows": self.rows = try reader.readMember(key, unknown: &unknownMembers)
+            case "series": self.series = try reader.readMember(key, unknown: &unknownMembers)
             case "seriesKey": self.seriesKey = try reader.readMember(key, unknown: &unknownMembers)
             case "sharing": self.sharing = try reader.readMember(key, unknown: &unknownMembers)
             case "shortName": self.shortName = try reader.readMember(key, unknown: &unknownMembers)
@@ -1469,17 +1615,17 @@ extension Visualization {
             case "showHierarchy": self.showHierarchy = try reader.readMember(key, unknown: &unknownMembers)
             case "skipRounding": self.skipRounding = try reader.readMember(key, unknown: &unknownMembers)
             case "sortOrder": self.sortOrder = try reader.readMember(key, unknown: &unknownMembers)
-            case "sortingItem": self.sortingItem = try reader.readMember(key, unknown: &unknownMembers)
+            case "sorting": self.sorting = try reader.readMember(key, unknown: &unknownMembers)
             case "startDate": self.startDate = try reader.readMember(key, unknown: &unknownMembers)
             case "subscribed": self.subscribed = try reader.readMember(key, unknown: &unknownMembers)
-            case "subscriber": self.subscriber = try reader.readMember(key, unknown: &unknownMembers)
+            case "subscribers": self.subscribers = try reader.readMember(key, unknown: &unknownMembers)
             case "subtitle": self.subtitle = try reader.readMember(key, unknown: &unknownMembers)
             case "targetLineLabel": self.targetLineLabel = try reader.readMember(key, unknown: &unknownMembers)
             case "targetLineValue": self.targetLineValue = try reader.readMember(key, unknown: &unknownMembers)
             case "timeField": self.timeField = try reader.readMember(key, unknown: &unknownMembers)
             case "title": self.title = try reader.readMember(key, unknown: &unknownMembers)
             case "topLimit": self.topLimit = try reader.readMember(key, unknown: &unknownMembers)
-            case "translation": self.translation = try reader.readMember(key, unknown: &unknownMembers)
+            case "translations": self.translations = try reader.readMember(key, unknown: &unknownMembers)
             case "type": self.type = try reader.readMember(key, unknown: &unknownMembers)
             case "user": self.user = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrgUnitType": self.userOrgUnitType = try reader.readMember(key, unknown: &unknownMembers)
@@ -1487,8 +1633,8 @@ extension Visualization {
             case "userOrganisationUnitChildren": self.userOrganisationUnitChildren = try reader.readMember(key, unknown: &unknownMembers)
             case "userOrganisationUnitGrandChildren": self.userOrganisationUnitGrandChildren = try reader.readMember(key, unknown: &unknownMembers)
             case "visualizationPeriodName": self.visualizationPeriodName = try reader.readMember(key, unknown: &unknownMembers)
-            case "yearlySerie": self.yearlySerie = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            case "yearlySeries": self.yearlySeries = try reader.readMember(key, unknown: &unknownMembers)
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -1497,28 +1643,26 @@ extension Visualization {
         writer.beginObject()
         writer.member("access", self.access)
         writer.member("aggregationType", self.aggregationType)
-        writer.member("attributeDimension", self.attributeDimension)
-        writer.member("attributeValue", self.attributeValue)
+        writer.member("attributeDimensions", self.attributeDimensions)
         writer.member("attributeValues", self.attributeValues)
         writer.member("axes", self.axes)
-        writer.member("axis", self.axis)
         writer.member("baseLineLabel", self.baseLineLabel)
         writer.member("baseLineValue", self.baseLineValue)
-        writer.member("categoryDimension", self.categoryDimension)
-        writer.member("categoryOptionGroupSetDimension", self.categoryOptionGroupSetDimension)
+        writer.member("categoryDimensions", self.categoryDimensions)
+        writer.member("categoryOptionGroupSetDimensions", self.categoryOptionGroupSetDimensions)
         writer.member("code", self.code)
         writer.member("colSubTotals", self.colSubTotals)
         writer.member("colTotals", self.colTotals)
         writer.member("colorSet", self.colorSet)
-        writer.member("column", self.column)
-        writer.member("columnDimension", self.columnDimension)
+        writer.member("columnDimensions", self.columnDimensions)
+        writer.member("columns", self.columns)
         writer.member("completedOnly", self.completedOnly)
         writer.member("created", self.created)
         writer.member("createdBy", self.createdBy)
         writer.member("cumulativeValues", self.cumulativeValues)
-        writer.member("dataDimensionItem", self.dataDimensionItem)
-        writer.member("dataElementDimension", self.dataElementDimension)
-        writer.member("dataElementGroupSetDimension", self.dataElementGroupSetDimension)
+        writer.member("dataDimensionItems", self.dataDimensionItems)
+        writer.member("dataElementDimensions", self.dataElementDimensions)
+        writer.member("dataElementGroupSetDimensions", self.dataElementGroupSetDimensions)
         writer.member("description", self.description_)
         writer.member("digitGroupSeparator", self.digitGroupSeparator)
         writer.member("displayBaseLineLabel", self.displayBaseLineLabel)
@@ -1536,8 +1680,8 @@ extension Visualization {
         writer.member("endDate", self.endDate)
         writer.member("favorite", self.favorite)
         writer.member("favorites", self.favorites)
-        writer.member("filter", self.filter)
-        writer.member("filterDimension", self.filterDimension)
+        writer.member("filterDimensions", self.filterDimensions)
+        writer.member("filters", self.filters)
         writer.member("fixColumnHeaders", self.fixColumnHeaders)
         writer.member("fixRowHeaders", self.fixRowHeaders)
         writer.member("fontSize", self.fontSize)
@@ -1552,8 +1696,8 @@ extension Visualization {
         writer.member("href", self.href)
         writer.member("icons", self.icons)
         writer.member("id", self.id)
-        writer.member("interpretation", self.interpretation)
-        writer.member("itemOrganisationUnitGroup", self.itemOrganisationUnitGroup)
+        writer.member("interpretations", self.interpretations)
+        writer.member("itemOrganisationUnitGroups", self.itemOrganisationUnitGroups)
         writer.member("lastUpdated", self.lastUpdated)
         writer.member("lastUpdatedBy", self.lastUpdatedBy)
         writer.member("legend", self.legend)
@@ -1562,15 +1706,16 @@ extension Visualization {
         writer.member("name", self.name)
         writer.member("noSpaceBetweenColumns", self.noSpaceBetweenColumns)
         writer.member("numberType", self.numberType)
+        writer.member("optionalAxes", self.optionalAxes)
         writer.member("orgUnitField", self.orgUnitField)
-        writer.member("organisationUnit", self.organisationUnit)
-        writer.member("organisationUnitGroupSetDimension", self.organisationUnitGroupSetDimension)
-        writer.member("organisationUnitLevel", self.organisationUnitLevel)
+        writer.member("organisationUnitGroupSetDimensions", self.organisationUnitGroupSetDimensions)
+        writer.member("organisationUnitLevels", self.organisationUnitLevels)
+        writer.member("organisationUnits", self.organisationUnits)
         writer.member("outlierAnalysis", self.outlierAnalysis)
         writer.member("parentGraphMap", self.parentGraphMap)
         writer.member("percentStackedValues", self.percentStackedValues)
-        writer.member("period", self.period)
-        writer.member("programIndicatorDimension", self.programIndicatorDimension)
+        writer.member("periods", self.periods)
+        writer.member("programIndicatorDimensions", self.programIndicatorDimensions)
         writer.member("rangeAxisDecimals", self.rangeAxisDecimals)
         writer.member("rangeAxisLabel", self.rangeAxisLabel)
         writer.member("rangeAxisMaxValue", self.rangeAxisMaxValue)
@@ -1581,11 +1726,11 @@ extension Visualization {
         writer.member("regressionType", self.regressionType)
         writer.member("relativePeriods", self.relativePeriods)
         writer.member("reportingParams", self.reportingParams)
-        writer.member("row", self.row)
-        writer.member("rowDimension", self.rowDimension)
+        writer.member("rowDimensions", self.rowDimensions)
         writer.member("rowSubTotals", self.rowSubTotals)
         writer.member("rowTotals", self.rowTotals)
-        writer.member("seriesItem", self.seriesItem)
+        writer.member("rows", self.rows)
+        writer.member("series", self.series)
         writer.member("seriesKey", self.seriesKey)
         writer.member("sharing", self.sharing)
         writer.member("shortName", self.shortName)
@@ -1594,17 +1739,17 @@ extension Visualization {
         writer.member("showHierarchy", self.showHierarchy)
         writer.member("skipRounding", self.skipRounding)
         writer.member("sortOrder", self.sortOrder)
-        writer.member("sortingItem", self.sortingItem)
+        writer.member("sorting", self.sorting)
         writer.member("startDate", self.startDate)
         writer.member("subscribed", self.subscribed)
-        writer.member("subscriber", self.subscriber)
+        writer.member("subscribers", self.subscribers)
         writer.member("subtitle", self.subtitle)
         writer.member("targetLineLabel", self.targetLineLabel)
         writer.member("targetLineValue", self.targetLineValue)
         writer.member("timeField", self.timeField)
         writer.member("title", self.title)
         writer.member("topLimit", self.topLimit)
-        writer.member("translation", self.translation)
+        writer.member("translations", self.translations)
         writer.member("type", self.type)
         writer.member("user", self.user)
         writer.member("userOrgUnitType", self.userOrgUnitType)
@@ -1612,7 +1757,7 @@ extension Visualization {
         writer.member("userOrganisationUnitChildren", self.userOrganisationUnitChildren)
         writer.member("userOrganisationUnitGrandChildren", self.userOrganisationUnitGrandChildren)
         writer.member("visualizationPeriodName", self.visualizationPeriodName)
-        writer.member("yearlySerie", self.yearlySerie)
+        writer.member("yearlySeries", self.yearlySeries)
         writer.unknownMembers(unknownMembers)
         writer.endObject()
     }

@@ -48,7 +48,7 @@ extension VisualizationFontStyle {
             case "verticalAxisTitle": self.verticalAxisTitle = try reader.readMember(key, unknown: &unknownMembers)
             case "visualizationSubtitle": self.visualizationSubtitle = try reader.readMember(key, unknown: &unknownMembers)
             case "visualizationTitle": self.visualizationTitle = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
     }
@@ -95,7 +95,7 @@ extension VisualizationIcon {
         while let key = try reader.nextKey() {
             switch key {
             case "type": _type = try reader.readMember(key, unknown: &unknownMembers)
-            default: unknownMembers[key] = try reader.readValue()
+            default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
         guard let _type else {

@@ -597,6 +597,72 @@ public struct DashboardItemType: DHIS2Vocabulary {
     ]
 }
 
+// MARK: - DataDimensionItemType
+
+/// The DHIS2 vocabulary `DataDimensionItemType`, 2.42+.
+///
+/// Open: a value this library does not know decodes and round-trips unchanged.
+///
+/// Source: `DataDimensionItemType`.
+public struct DataDimensionItemType: DHIS2Vocabulary {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// `INDICATOR`, 2.42+.
+    public static let indicator = DataDimensionItemType(rawValue: "INDICATOR")
+
+    /// `DATA_ELEMENT`, 2.42+.
+    public static let dataElement = DataDimensionItemType(rawValue: "DATA_ELEMENT")
+
+    /// `DATA_ELEMENT_OPERAND`, 2.42+.
+    public static let dataElementOperand = DataDimensionItemType(rawValue: "DATA_ELEMENT_OPERAND")
+
+    /// `REPORTING_RATE`, 2.42+.
+    public static let reportingRate = DataDimensionItemType(rawValue: "REPORTING_RATE")
+
+    /// `PROGRAM_INDICATOR`, 2.42+.
+    public static let programIndicator = DataDimensionItemType(rawValue: "PROGRAM_INDICATOR")
+
+    /// `PROGRAM_DATA_ELEMENT`, 2.42+.
+    public static let programDataElement = DataDimensionItemType(rawValue: "PROGRAM_DATA_ELEMENT")
+
+    /// `PROGRAM_DATA_ELEMENT_OPTION`, 2.42+.
+    public static let programDataElementOption = DataDimensionItemType(rawValue: "PROGRAM_DATA_ELEMENT_OPTION")
+
+    /// `PROGRAM_ATTRIBUTE`, 2.42+.
+    public static let programAttribute = DataDimensionItemType(rawValue: "PROGRAM_ATTRIBUTE")
+
+    /// `PROGRAM_ATTRIBUTE_OPTION`, 2.42+.
+    public static let programAttributeOption = DataDimensionItemType(rawValue: "PROGRAM_ATTRIBUTE_OPTION")
+
+    /// `EXPRESSION_DIMENSION_ITEM`, 2.42+.
+    public static let expressionDimensionItem = DataDimensionItemType(rawValue: "EXPRESSION_DIMENSION_ITEM")
+
+    /// `SUBEXPRESSION_DIMENSION_ITEM`, 2.42+.
+    public static let subexpressionDimensionItem = DataDimensionItemType(rawValue: "SUBEXPRESSION_DIMENSION_ITEM")
+
+    /// `VALIDATION_RULE`, 2.42+.
+    public static let validationRule = DataDimensionItemType(rawValue: "VALIDATION_RULE")
+
+    public static let knownValues: [DataDimensionItemType] = [
+        .indicator,
+        .dataElement,
+        .dataElementOperand,
+        .reportingRate,
+        .programIndicator,
+        .programDataElement,
+        .programDataElementOption,
+        .programAttribute,
+        .programAttributeOption,
+        .expressionDimensionItem,
+        .subexpressionDimensionItem,
+        .validationRule,
+    ]
+}
+
 // MARK: - DataDimensionType
 
 /// The DHIS2 vocabulary `DataDimensionType`, 2.41–2.44.
@@ -3737,6 +3803,32 @@ public struct SendStrategy: DHIS2Vocabulary {
     ]
 }
 
+// MARK: - SortOrder
+
+/// The DHIS2 vocabulary `SortOrder`, 2.42+.
+///
+/// Open: a value this library does not know decodes and round-trips unchanged.
+///
+/// Source: `SortOrder`.
+public struct SortOrder: DHIS2Vocabulary {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// `ASC`, 2.42+.
+    public static let asc = SortOrder(rawValue: "ASC")
+
+    /// `DESC`, 2.42+.
+    public static let desc = SortOrder(rawValue: "DESC")
+
+    public static let knownValues: [SortOrder] = [
+        .asc,
+        .desc,
+    ]
+}
+
 // MARK: - SqlViewType
 
 /// The DHIS2 vocabulary `SqlViewType`, 2.41–2.44.
@@ -4123,7 +4215,7 @@ public struct VersionType: DHIS2Vocabulary {
 ///
 /// Open: a value this library does not know decodes and round-trips unchanged.
 ///
-/// Source: `org.hisp.dhis.visualization.VisualizationType`.
+/// Source: `VisualizationType`, `org.hisp.dhis.visualization.VisualizationType`.
 public struct VisualizationType: DHIS2Vocabulary {
     public let rawValue: String
 
