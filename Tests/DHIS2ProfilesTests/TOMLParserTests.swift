@@ -110,3 +110,17 @@ struct TOMLParserTests {
         }
     }
 }
+
+@Suite("TOML errors and secrets")
+struct TOMLErrorSecretTests {
+    @Test("an unquoted value that looks like a number is refused without echoing it")
+    func unquotedSecret() {
+        let secret = "123secretToken"
+        #expect {
+            try TOMLParser.parse("[profiles.a]\ntoken = \(secret)\n", file: "f.toml")
+        } throws: { error in
+            guard let error = error as? TOMLError else { return false }
+            return error.line == 2 && !error.description.contains(secret)
+        }
+    }
+}

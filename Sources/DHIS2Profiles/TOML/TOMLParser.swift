@@ -357,7 +357,8 @@ private struct Reader {
             position += 1
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        let invalid = error("\(text) is not a valid number", at: start)
+        // The text is not echoed: an unquoted secret (`token = 12ab…`) must not reach an error message.
+        let invalid = error("the value is not a valid number (strings need quotes)", at: start)
         var body = Substring(text)
         var negative = false
         if let sign = body.first, sign == "+" || sign == "-" {
@@ -399,7 +400,7 @@ private struct Reader {
             throw invalid
         }
         guard let value = Int64(text.replacing("_", with: "")) else {
-            throw error("\(text) does not fit a 64-bit integer", at: start)
+            throw error("the integer does not fit in 64 bits", at: start)
         }
         return .integer(value)
     }
