@@ -17,6 +17,13 @@ struct FieldNode: Sendable, Equatable {
 
     var isPreset: Bool { name == "*" || name.hasPrefix(":") }
 
+    /// What identifies a duplicate: the name, plus the transformers when there are any (`children~size` and
+    /// `children~isEmpty~rename(none)` are two outputs; `id,id` is one).
+    var deduplicationKey: String {
+        transformers.isEmpty
+            ? name : name + transformers.map { "~\($0.name)(\($0.arguments.joined(separator: ";")))" }.joined()
+    }
+
     /// The block that selects inside the value: the explicit one, or the field a `pluck(field)` needs.
     var effectiveChildren: [FieldNode]? {
         if let children, !children.isEmpty { return children }
@@ -194,24 +201,39 @@ enum PlainFieldFilter {
 
     /// The nodes selected among `keys`: presets expand to every key, duplicates merge, exclusions apply last.
     static func expand(_ fields: [FieldNode], keys: [String]) -> [FieldNode] {
-        var selected: [String: FieldNode] = [:]
-        var order: [String] = []
+        var selection = FieldNodeSelection()
         for node in fields where !node.isExclusion {
             if node.isPreset {
-                for key in keys where selected[key] == nil {
-                    selected[key] = FieldNode(name: key)
-                    order.append(key)
-                }
-            } else if var existing = selected[node.name] {
-                if let children = node.children { existing.children = (existing.children ?? []) + children }
-                existing.transformers += node.transformers
-                selected[node.name] = existing
+                for key in keys { selection.add(FieldNode(name: key)) }
             } else {
-                selected[node.name] = node
-                order.append(node.name)
+                selection.add(node)
             }
         }
-        for node in fields where node.isExclusion { selected[node.name] = nil }
-        return order.compactMap { selected[$0] }
+        for node in fields where node.isExclusion { selection.exclude(node.name) }
+        return selection.nodes
     }
+}
+
+/// Selected field nodes in first-seen order: duplicates (same name and transformers) merge their blocks.
+struct FieldNodeSelection {
+    private var order: [String] = []
+    private var byKey: [String: FieldNode] = [:]
+
+    mutating func add(_ node: FieldNode) {
+        let key = node.deduplicationKey
+        if var existing = byKey[key] {
+            if let children = node.children { existing.children = (existing.children ?? []) + children }
+            byKey[key] = existing
+        } else {
+            byKey[key] = node
+            order.append(key)
+        }
+    }
+
+    /// `!name` removes the property with every transformer applied to it.
+    mutating func exclude(_ name: String) {
+        for (key, node) in byKey where node.name == name { byKey[key] = nil }
+    }
+
+    var nodes: [FieldNode] { order.compactMap { byKey[$0] } }
 }

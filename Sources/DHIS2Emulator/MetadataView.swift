@@ -38,6 +38,22 @@ struct MetadataView: Sendable {
         return true
     }
 
+    /// An embedded collection read from the other side of its association: `dataElement.dataSetElements` are the
+    /// `dataSetElements` items of every data set whose item names the data element (DHIS2 maps both sides to the
+    /// same rows; the data set owns them).
+    struct EmbeddedInverse: Sendable {
+        let source: String
+        let collection: String
+        let via: String
+        /// The member of each item that names the owning object (`dataSet`), added when the stored item lacks it.
+        let owner: String
+    }
+
+    static let embeddedInverses: [String: EmbeddedInverse] = [
+        "dataElements.dataSetElements": EmbeddedInverse(
+            source: "dataSets", collection: "dataSetElements", via: "dataElement", owner: "dataSet")
+    ]
+
     // MARK: Values
 
     /// The value of `name` on `object` as DHIS2 reads it: stored, computed or inverse; `nil` when absent or when
@@ -48,6 +64,10 @@ struct MetadataView: Sendable {
             guard let id = object["id"]?.stringValue else { return nil }
             let ids = inverses.ids(source: source, via: via, target: id, snapshot: snapshot)
             return .array(ids.map { ["id": .string($0)] })
+        }
+        if let embedded = MetadataView.embeddedInverses[type.plural + "." + name] {
+            guard let id = object["id"]?.stringValue else { return nil }
+            return .array(inverses.items(embedded, target: id, snapshot: snapshot))
         }
         if let computed = computedValue(name, of: object, type: type) { return computed }
         guard let stored = object[name], !stored.isNull else { return nil }
@@ -200,27 +220,16 @@ struct MetadataView: Sendable {
 
     /// Expands presets, merges duplicates and applies exclusions, keeping first-seen order (§4.2, §4.3).
     func expand(_ fields: [FieldNode], object: [String: JSONValue], type: MetadataType) -> [FieldNode] {
-        var order: [String] = []
-        var nodes: [String: FieldNode] = [:]
-        func add(_ node: FieldNode) {
-            if var existing = nodes[node.name] {
-                if let children = node.children { existing.children = (existing.children ?? []) + children }
-                existing.transformers += node.transformers
-                nodes[node.name] = existing
-            } else {
-                nodes[node.name] = node
-                order.append(node.name)
-            }
-        }
+        var selection = FieldNodeSelection()
         for node in fields where !node.isExclusion {
             guard node.isPreset else {
-                add(node)
+                selection.add(node)
                 continue
             }
-            for name in presetNames(node.name, object: object, type: type) { add(FieldNode(name: name)) }
+            for name in presetNames(node.name, object: object, type: type) { selection.add(FieldNode(name: name)) }
         }
-        for node in fields where node.isExclusion { nodes[node.name] = nil }
-        return order.compactMap { nodes[$0] }
+        for node in fields where node.isExclusion { selection.exclude(node.name) }
+        return selection.nodes
     }
 
     private func presetNames(_ preset: String, object: [String: JSONValue], type: MetadataType) -> [String] {
@@ -261,6 +270,29 @@ final class InverseIndex: Sendable {
         }
         for (referenced, ids) in map { map[referenced] = ids.sorted() }
         maps.withLock { $0[key] = map }
+        return map[target] ?? []
+    }
+
+    private let itemMaps = Mutex<[String: [String: [JSONValue]]]>([:])
+
+    /// The embedded items of `inverse.source` objects whose `inverse.via` names `target`, each naming its owner.
+    func items(_ inverse: MetadataView.EmbeddedInverse, target: String, snapshot: StoreSnapshot) -> [JSONValue] {
+        let key = inverse.source + "." + inverse.collection
+        if let map = itemMaps.withLock({ $0[key] }) { return map[target] ?? [] }
+        var map: [String: [JSONValue]] = [:]
+        for id in (snapshot.objects[inverse.source] ?? [:]).keys.sorted() {
+            guard let object = snapshot.objects[inverse.source]?[id],
+                let items = object[inverse.collection]?.arrayValue
+            else { continue }
+            for item in items {
+                guard var members = item.objectValue, let referenced = members[inverse.via]?["id"]?.stringValue else {
+                    continue
+                }
+                if members[inverse.owner] == nil { members[inverse.owner] = ["id": .string(id)] }
+                map[referenced, default: []].append(.object(members))
+            }
+        }
+        itemMaps.withLock { $0[key] = map }
         return map[target] ?? []
     }
 }

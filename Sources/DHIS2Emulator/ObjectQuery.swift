@@ -271,7 +271,7 @@ struct ObjectQuery {
             return list.contains { compare(value, operation: "eq", argument: $0, list: []) }
         case "token":
             // Every token of the argument must start a word of the value, case-insensitively.
-            let words = actual.lowercased().split(whereSeparator: { $0.isWhitespace || $0.isPunctuation })
+            let words = actual.lowercased().split(whereSeparator: { $0.isWhitespace })
             return argument.lowercased().split(whereSeparator: { $0.isWhitespace }).allSatisfy { token in
                 words.contains { $0.hasPrefix(token) }
             }
