@@ -69,10 +69,12 @@ enum GenerationPlan {
         "Argument", "Flag", "Option", "OptionGroup",
     ]
 
-    /// Java enums whose simple name is also a metadata type's name, with the vocabulary name used instead.
+    /// Java enums named differently from their simple name: a clash with a metadata type, or a rename across versions.
     static let vocabularyRenames: [String: String] = [
         // The layout position (COLUMN, ROW, FILTER) of an event repetition; `Attribute` is the metadata type.
-        "org.hisp.dhis.eventvisualization.Attribute": "EventVisualizationAttribute"
+        "org.hisp.dhis.eventvisualization.Attribute": "EventVisualizationAttribute",
+        // 2.42 renamed the Java enum ProgramStatus to EnrollmentStatus (same values: ACTIVE, COMPLETED, CANCELLED).
+        "org.hisp.dhis.program.ProgramStatus": "EnrollmentStatus",
     ]
 
     /// OpenAPI components that stand for "an identifiable object" in general; the generated property uses
@@ -107,6 +109,27 @@ enum GenerationPlan {
             type: .bool,
             evidence: "the access objects of nested items in the real export (dashboards[].dashboardItems[].access, "
                 + "legendSets[].legends[].access, ...) have `externalize`."),
+    ]
+
+    /// Java classes `/api/schemas` names for complex values (or collection items) that have no schema of their own,
+    /// with the type DHIS2 serialises them as and the evidence. Applied before the OpenAPI component, which is missing
+    /// in some versions for some types (a property typed by one version only would fall back to `JSONValue`).
+    static let javaClassTypes: [String: Override] = [
+        "org.hisp.dhis.attribute.AttributeValues": Override(
+            type: .array(.model("AttributeValue")),
+            evidence: "Serialised as an array of {attribute: {id}, value} (every attributeValues of the real export "
+                + "fixtures/play/metadata.json; OpenAPI 2.41–2.43 `array of AttributeValue`). 2.44's `AttributeValues` "
+                + "component ({empty}) describes the Java object, not its JSON."),
+        "org.hisp.dhis.common.QueryModifiers": Override(
+            type: .model("QueryModifiers"),
+            evidence: "OpenAPI `QueryModifiers` in every version; some types' components omit the property."),
+        "org.hisp.dhis.period.RelativePeriods": Override(
+            type: .model("RelativePeriods"),
+            evidence: "OpenAPI `RelativePeriods` in every version; EventChart and EventReport have no component."),
+        "org.hisp.dhis.translation.Translation": Override(
+            type: .model("Translation"),
+            evidence: "OpenAPI `Translation` {locale, property, value} in every version; the real export's "
+                + "translations[] have exactly these members."),
     ]
 
     /// OpenAPI components given a fixed type instead of the one their schema implies, with the evidence.

@@ -361,6 +361,10 @@ struct ModelBuilder {
             addVocabulary(name, values: constants?.compactMap(\.string) ?? [], minor: minor, source: klass)
             return .vocabulary(name)
         case "REFERENCE", "COMPLEX":
+            if let klass, let fixed = GenerationPlan.javaClassTypes[klass] {
+                register(fixed.type)
+                return fixed.type
+            }
             guard let klass, let name = metadataNames[klass] else { return nil }
             return .model(name)
         case "COLLECTION":
@@ -376,6 +380,7 @@ struct ModelBuilder {
 
     /// The vocabulary of a Java enum; renamed when a metadata type or a Core type has the same simple name.
     func vocabularyName(forKlass klass: String) -> String {
+        if let renamed = GenerationPlan.vocabularyRenames[klass] { return renamed }
         let name = Self.typeName(forKlass: klass)
         guard metadataKlasses[name] != nil || GenerationPlan.coreTypeNames.contains(name) else { return name }
         if let renamed = GenerationPlan.vocabularyRenames[klass] { return renamed }

@@ -1733,8 +1733,7 @@ public struct Category: MetadataModel {
     /// `allItems`, 2.41–2.44; boolean.
     public var allItems: Bool?
     /// `attributeValues`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categoryCombos`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryCombo`.
     /// `/api/schemas` names it `categoryCombo`; the JSON member is `categoryCombos`.
     public var categoryCombos: [CategoryCombo]?

@@ -15,8 +15,7 @@ public struct CategoryCombo: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categories`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.Category`, owned.
     /// `/api/schemas` names it `category`; the JSON member is `categories`.
     public var categories: [Category]?
@@ -381,8 +380,7 @@ public struct CategoryOptionCombo: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
     /// `attributeValues`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var categoryCombo: CategoryCombo?
@@ -545,8 +543,7 @@ public struct CategoryOptionGroup: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
     /// `attributeValues`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categoryOptions`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOption`, owned.
     /// `/api/schemas` names it `categoryOption`; the JSON member is `categoryOptions`.
     public var categoryOptions: [CategoryOption]?
@@ -714,8 +711,7 @@ public struct CategoryOptionGroupSet: MetadataModel {
     /// `allItems`, 2.41–2.44; boolean.
     public var allItems: Bool?
     /// `attributeValues`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categoryOptionGroups`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryOptionGroup`, owned.
     /// `/api/schemas` names it `categoryOptionGroup`; the JSON member is `categoryOptionGroups`.
     public var categoryOptionGroups: [CategoryOptionGroup]?

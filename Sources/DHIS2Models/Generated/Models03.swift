@@ -18,8 +18,7 @@ public struct Dashboard: MetadataModel {
     /// `/api/schemas` names it `allowedFilter`; the JSON member is `allowedFilters`.
     public var allowedFilters: [String]?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -174,8 +173,7 @@ public struct DashboardItem: MetadataModel {
     /// `appKey`, 2.41–2.44; text, owned.
     public var appKey: String?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; text, owned.
     public var code: String?
     /// `contentCount`, 2.41–2.44; integer.
@@ -361,8 +359,7 @@ public struct DataApprovalLevel: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categoryOptionGroupSet`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionGroupSet`, owned.
     @Indirect public var categoryOptionGroupSet: CategoryOptionGroupSet?
     /// `code`, 2.41–2.44; identifier, owned, unique.
@@ -400,8 +397,7 @@ public struct DataApprovalLevel: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `translations`, 2.41–2.44; collection of complex, owned.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[Translation]`); `JSONValue` decodes all of them.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -482,8 +478,7 @@ public struct DataApprovalWorkflow: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categoryCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryCombo`, owned.
     @Indirect public var categoryCombo: CategoryCombo?
     /// `code`, 2.41–2.44; text, owned, unique.
@@ -522,8 +517,7 @@ public struct DataApprovalWorkflow: MetadataModel {
     /// `sharing`, 2.41–2.44; complex, owned.
     @Indirect public var sharing: Sharing?
     /// `translations`, 2.41–2.44; collection of complex, owned.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[Translation]`); `JSONValue` decodes all of them.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -938,8 +932,7 @@ public struct DataElementGroup: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
     /// `attributeValues`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.44+: `AttributeValues`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; text, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -1346,8 +1339,7 @@ public struct DataElementOperand: MetadataModel {
     /// `attributeOptionCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionCombo`.
     @Indirect public var attributeOptionCombo: CategoryOptionCombo?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.44+: `JSONValue`; until 2.43: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categoryOptionCombo`, 2.41–2.44; reference to `org.hisp.dhis.category.CategoryOptionCombo`, owned.
     @Indirect public var categoryOptionCombo: CategoryOptionCombo?
     /// `code`, 2.41–2.44; text.
@@ -1400,8 +1392,7 @@ public struct DataElementOperand: MetadataModel {
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
     /// `translations`, 2.41–2.44; collection of complex.
-    /// Versions disagree on the type (2.44+: `JSONValue`; until 2.43: `[Translation]`); `JSONValue` decodes all of them.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.

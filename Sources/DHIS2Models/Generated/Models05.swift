@@ -487,7 +487,7 @@ public struct Enrollment: MetadataModel {
     /// `sharing`, until 2.41; complex.
     @Indirect public var sharing: Sharing?
     /// `status`, until 2.41; constant, owned.
-    public var status: ProgramStatus?
+    public var status: EnrollmentStatus?
     /// `storedBy`, until 2.41; text, owned.
     public var storedBy: String?
     /// `trackedEntityComments`, until 2.41; collection of reference to `org.hisp.dhis.note.Note`, owned.
@@ -965,8 +965,7 @@ public struct EventChart: MetadataModel {
     /// `attributeValueDimension`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
     @Indirect public var attributeValueDimension: TrackedEntityAttribute?
     /// `attributeValues`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `baseLineLabel`, 2.41–2.44; text, owned.
     public var baseLineLabel: String?
     /// `baseLineValue`, 2.41–2.44; number, owned.
@@ -1128,8 +1127,7 @@ public struct EventChart: MetadataModel {
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `programStatus`, 2.41–2.44; constant, owned.
-    /// Versions disagree on the type (2.42+: `EnrollmentStatus`; until 2.41: `ProgramStatus`); `JSONValue` decodes all of them.
-    public var programStatus: JSONValue?
+    public var programStatus: EnrollmentStatus?
     /// `rangeAxisDecimals`, 2.41–2.44; integer, owned.
     public var rangeAxisDecimals: Int?
     /// `rangeAxisLabel`, 2.41–2.44; text, owned.
@@ -1145,7 +1143,7 @@ public struct EventChart: MetadataModel {
     /// `regressionType`, 2.41–2.44; constant, owned.
     public var regressionType: RegressionType?
     /// `relativePeriods`, 2.41–2.44; complex.
-    public var relativePeriods: JSONValue?
+    @Indirect public var relativePeriods: RelativePeriods?
     /// `rowDimensions`, 2.41–2.44; collection of text, owned.
     /// `/api/schemas` names it `rowDimension`; the JSON member is `rowDimensions`.
     public var rowDimensions: [String]?
@@ -1191,7 +1189,7 @@ public struct EventChart: MetadataModel {
     public var topLimit: Int?
     /// `translations`, 2.41–2.44; collection of complex, owned.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: EventVisualizationType?

@@ -520,8 +520,7 @@ public struct EventReport: MetadataModel {
     /// `attributeValueDimension`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityAttribute`, owned.
     @Indirect public var attributeValueDimension: TrackedEntityAttribute?
     /// `attributeValues`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categoryDimensions`, 2.41–2.44; collection of complex, owned.
     /// `/api/schemas` names it `categoryDimension`; the JSON member is `categoryDimensions`.
     public var categoryDimensions: [CategoryDimension]?
@@ -675,14 +674,13 @@ public struct EventReport: MetadataModel {
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `programStatus`, 2.41–2.44; constant, owned.
-    /// Versions disagree on the type (2.42+: `EnrollmentStatus`; until 2.41: `ProgramStatus`); `JSONValue` decodes all of them.
-    public var programStatus: JSONValue?
+    public var programStatus: EnrollmentStatus?
     /// `rawPeriods`, 2.41–2.44; collection of text, owned.
     public var rawPeriods: [String]?
     /// `regressionType`, 2.41–2.44; constant.
     public var regressionType: RegressionType?
     /// `relativePeriods`, 2.41–2.44; complex.
-    public var relativePeriods: JSONValue?
+    @Indirect public var relativePeriods: RelativePeriods?
     /// `rowDimensions`, 2.41–2.44; collection of text, owned.
     /// `/api/schemas` names it `rowDimension`; the JSON member is `rowDimensions`.
     public var rowDimensions: [String]?
@@ -726,7 +724,7 @@ public struct EventReport: MetadataModel {
     public var topLimit: Int?
     /// `translations`, 2.41–2.44; collection of complex, owned.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `type`, 2.41–2.44; constant, owned.
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     public var type: EventVisualizationType?
@@ -1162,8 +1160,7 @@ public struct EventVisualization: MetadataModel {
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `programStatus`, 2.41–2.44; constant, owned.
-    /// Versions disagree on the type (2.42+: `EnrollmentStatus`; until 2.41: `ProgramStatus`); `JSONValue` decodes all of them.
-    public var programStatus: JSONValue?
+    public var programStatus: EnrollmentStatus?
     /// `rangeAxisDecimals`, 2.41–2.44; integer, owned.
     public var rangeAxisDecimals: Int?
     /// `rangeAxisLabel`, 2.41–2.44; text, owned.

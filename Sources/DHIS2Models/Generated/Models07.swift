@@ -1585,8 +1585,7 @@ public struct IndicatorGroupSet: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `compulsory`, 2.41–2.44; boolean, owned.

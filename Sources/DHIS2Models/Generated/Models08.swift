@@ -207,9 +207,8 @@ public struct InterpretationComment: MetadataModel {
     /// `text`, 2.41–2.44; text, owned.
     public var text: String?
     /// `translations`, 2.41–2.44; collection of complex.
-    /// Versions disagree on the type (2.42+: `[Translation]`; until 2.41: `JSONValue`); `JSONValue` decodes all of them.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -766,8 +765,7 @@ public struct Legend: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; text, owned, unique.
     public var code: String?
     /// `color`, 2.41–2.44; text, owned.
@@ -802,8 +800,7 @@ public struct Legend: MetadataModel {
     /// `startValue`, 2.41–2.44; number, owned.
     public var startValue: Double?
     /// `translations`, 2.41–2.44; collection of complex, owned.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[Translation]`); `JSONValue` decodes all of them.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, until 2.42; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -933,8 +930,7 @@ public struct LegendSet: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `attributeValues`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.43+: `JSONValue`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; text, owned.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -1451,8 +1447,7 @@ public struct MapView: MetadataModel {
     /// `programStage`, 2.41–2.44; reference to `org.hisp.dhis.program.ProgramStage`, owned.
     @Indirect public var programStage: ProgramStage?
     /// `programStatus`, 2.41–2.44; constant, owned.
-    /// Versions disagree on the type (2.42+: `EnrollmentStatus`; until 2.41: `ProgramStatus`); `JSONValue` decodes all of them.
-    public var programStatus: JSONValue?
+    public var programStatus: EnrollmentStatus?
     /// `radiusHigh`, 2.41–2.44; integer, owned.
     public var radiusHigh: Int?
     /// `radiusLow`, 2.41–2.44; integer, owned.

@@ -1390,8 +1390,7 @@ public struct ProgramDataElementDimensionItem: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier.
     public var code: String?
     /// `created`, 2.41–2.44; date.
@@ -1440,16 +1439,14 @@ public struct ProgramDataElementDimensionItem: MetadataModel {
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `queryMods`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `QueryModifiers`); `JSONValue` decodes all of them.
-    public var queryMods: JSONValue?
+    @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
     /// `translations`, 2.41–2.44; collection of complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.

@@ -1153,8 +1153,7 @@ public struct ProgramStageDataElement: MetadataModel {
     /// `allowProvidedElsewhere`, 2.41–2.44; boolean, owned.
     public var allowProvidedElsewhere: Bool?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `compulsory`, 2.41–2.44; boolean, owned.
@@ -1202,9 +1201,8 @@ public struct ProgramStageDataElement: MetadataModel {
     /// `sortOrder`, 2.41–2.44; integer, owned.
     public var sortOrder: Int?
     /// `translations`, 2.41–2.44; collection of complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.

@@ -139,8 +139,7 @@ public struct ProgramTrackedEntityAttribute: MetadataModel {
     /// `allowFutureDate`, 2.41–2.44; boolean, owned.
     public var allowFutureDate: Bool?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -188,9 +187,8 @@ public struct ProgramTrackedEntityAttribute: MetadataModel {
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var trackedEntityAttribute: TrackedEntityAttribute?
     /// `translations`, 2.41–2.44; collection of complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.
@@ -292,8 +290,7 @@ public struct ProgramTrackedEntityAttributeDimensionItem: MetadataModel {
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var attribute: TrackedEntityAttribute?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier.
     public var code: String?
     /// `created`, 2.41–2.44; date.
@@ -339,16 +336,14 @@ public struct ProgramTrackedEntityAttributeDimensionItem: MetadataModel {
     /// Required on write in every version that has the type; optional here because a `fields` selection can leave it out.
     @Indirect public var program: Program?
     /// `queryMods`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `QueryModifiers`); `JSONValue` decodes all of them.
-    public var queryMods: JSONValue?
+    @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
     /// `translations`, 2.41–2.44; collection of complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -734,7 +729,7 @@ public struct Relationship: MetadataModel {
     @Indirect public var to: RelationshipItem?
     /// `translations`, until 2.41; collection of complex.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, until 2.41; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
@@ -1452,8 +1447,7 @@ public struct ReportingRate: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant.
     public var aggregationType: AggregationType?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier.
     public var code: String?
     /// `created`, 2.41–2.44; date.
@@ -1502,16 +1496,14 @@ public struct ReportingRate: MetadataModel {
     /// `name`, 2.41–2.44; text.
     public var name: String?
     /// `queryMods`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `QueryModifiers`); `JSONValue` decodes all of them.
-    public var queryMods: JSONValue?
+    @Indirect public var queryMods: QueryModifiers?
     /// `sharing`, 2.41–2.44; complex.
     @Indirect public var sharing: Sharing?
     /// `shortName`, 2.41–2.44; text.
     public var shortName: String?
     /// `translations`, 2.41–2.44; collection of complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// JSON members this library does not model, kept so that a round trip loses nothing.

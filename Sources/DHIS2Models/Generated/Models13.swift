@@ -415,8 +415,7 @@ public struct Section: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `attributeValues`, 2.41–2.44; complex, owned.
-    /// Versions disagree on the type (2.43+: `AttributeValues`; until 2.42: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `categoryCombos`, 2.41–2.44; collection of reference to `org.hisp.dhis.category.CategoryCombo`.
     public var categoryCombos: [CategoryCombo]?
     /// `code`, 2.41–2.44; text, owned, unique.

@@ -184,8 +184,7 @@ public struct TrackedEntityFilter: MetadataModel {
     /// `enrollmentCreatedPeriod`, 2.41–2.44; complex.
     @Indirect public var enrollmentCreatedPeriod: FilterPeriod?
     /// `enrollmentStatus`, 2.41–2.44; constant.
-    /// Versions disagree on the type (2.42+: `EnrollmentStatus`; until 2.41: `ProgramStatus`); `JSONValue` decodes all of them.
-    public var enrollmentStatus: JSONValue?
+    public var enrollmentStatus: EnrollmentStatus?
     /// `entityQueryCriteria`, 2.41–2.44; complex, owned.
     @Indirect public var entityQueryCriteria: EntityQueryCriteria?
     /// `eventFilters`, 2.41–2.44; collection of complex, owned.
@@ -561,8 +560,7 @@ public struct TrackedEntityTypeAttribute: MetadataModel {
     /// `access`, 2.41–2.44; complex.
     @Indirect public var access: Access?
     /// `attributeValues`, 2.41–2.44; complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[AttributeValue]`); `JSONValue` decodes all of them.
-    public var attributeValues: JSONValue?
+    public var attributeValues: [AttributeValue]?
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `created`, 2.41–2.44; date, owned.
@@ -602,9 +600,8 @@ public struct TrackedEntityTypeAttribute: MetadataModel {
     /// `trackedEntityType`, 2.41–2.44; reference to `org.hisp.dhis.trackedentity.TrackedEntityType`, owned.
     @Indirect public var trackedEntityType: TrackedEntityType?
     /// `translations`, 2.41–2.44; collection of complex.
-    /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `[Translation]`); `JSONValue` decodes all of them.
     /// `/api/schemas` names it `translation`; the JSON member is `translations`.
-    public var translations: JSONValue?
+    public var translations: [Translation]?
     /// `user`, 2.41–2.44; reference to `org.hisp.dhis.user.User`.
     @Indirect public var user: User?
     /// `valueType`, 2.41–2.44; constant.

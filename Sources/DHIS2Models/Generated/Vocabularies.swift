@@ -1173,11 +1173,11 @@ public struct EmbeddedProvider: DHIS2Vocabulary {
 
 // MARK: - EnrollmentStatus
 
-/// The DHIS2 vocabulary `EnrollmentStatus`, 2.42+.
+/// The DHIS2 vocabulary `EnrollmentStatus`, 2.41–2.44.
 ///
 /// Open: a value this library does not know decodes and round-trips unchanged.
 ///
-/// Source: `EnrollmentStatus`, `org.hisp.dhis.program.EnrollmentStatus`.
+/// Source: `EnrollmentStatus`, `org.hisp.dhis.program.EnrollmentStatus`, `org.hisp.dhis.program.ProgramStatus`.
 public struct EnrollmentStatus: DHIS2Vocabulary {
     public let rawValue: String
 
@@ -1185,13 +1185,13 @@ public struct EnrollmentStatus: DHIS2Vocabulary {
         self.rawValue = rawValue
     }
 
-    /// `ACTIVE`, 2.42+.
+    /// `ACTIVE`, 2.41–2.44.
     public static let active = EnrollmentStatus(rawValue: "ACTIVE")
 
-    /// `COMPLETED`, 2.42+.
+    /// `COMPLETED`, 2.41–2.44.
     public static let completed = EnrollmentStatus(rawValue: "COMPLETED")
 
-    /// `CANCELLED`, 2.42+.
+    /// `CANCELLED`, 2.41–2.44.
     public static let cancelled = EnrollmentStatus(rawValue: "CANCELLED")
 
     public static let knownValues: [EnrollmentStatus] = [
@@ -3160,36 +3160,6 @@ public struct ProgramRuleVariableSourceType: DHIS2Vocabulary {
         .dataelementPreviousEvent,
         .calculatedValue,
         .teiAttribute,
-    ]
-}
-
-// MARK: - ProgramStatus
-
-/// The DHIS2 vocabulary `ProgramStatus`, until 2.41.
-///
-/// Open: a value this library does not know decodes and round-trips unchanged.
-///
-/// Source: `org.hisp.dhis.program.ProgramStatus`.
-public struct ProgramStatus: DHIS2Vocabulary {
-    public let rawValue: String
-
-    public init(rawValue: String) {
-        self.rawValue = rawValue
-    }
-
-    /// `ACTIVE`, until 2.41.
-    public static let active = ProgramStatus(rawValue: "ACTIVE")
-
-    /// `COMPLETED`, until 2.41.
-    public static let completed = ProgramStatus(rawValue: "COMPLETED")
-
-    /// `CANCELLED`, until 2.41.
-    public static let cancelled = ProgramStatus(rawValue: "CANCELLED")
-
-    public static let knownValues: [ProgramStatus] = [
-        .active,
-        .completed,
-        .cancelled,
     ]
 }
 
