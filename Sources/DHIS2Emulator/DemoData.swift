@@ -45,6 +45,21 @@ public enum DemoData {
         public let valueType: String
         /// Its DHIS2 `aggregationType`, e.g. `SUM`.
         public let aggregationType: String
+        /// Its DHIS2 `domainType`: `AGGREGATE`, or `TRACKER` for the program stage's data elements.
+        public let domainType: String
+
+        init(
+            id: UID, name: String, shortName: String, code: String, valueType: String, aggregationType: String,
+            domainType: String = "AGGREGATE"
+        ) {
+            self.id = id
+            self.name = name
+            self.shortName = shortName
+            self.code = code
+            self.valueType = valueType
+            self.aggregationType = aggregationType
+            self.domainType = domainType
+        }
     }
 
     /// "ANC 1st visit" (`INTEGER_ZERO_OR_POSITIVE`, `SUM`).
@@ -54,7 +69,8 @@ public enum DemoData {
     /// "Bed occupancy rate" (`PERCENTAGE`, `AVERAGE`).
     public static let bedOccupancyRateID: UID = "KdNnFRIBXuD"
 
-    /// Every demo data element (all aggregate, on the default category combination).
+    /// Every demo data element, all on the default category combination: the aggregate ones of the monthly data
+    /// set, then the two tracker ones of the child programme's stages.
     public static let dataElements: [DataElement] = [
         .init(id: ancFirstVisitID, name: "ANC 1st visit", shortName: "ANC 1st visit", code: "DE_ANC1",
               valueType: "INTEGER_ZERO_OR_POSITIVE", aggregationType: "SUM"),
@@ -98,7 +114,22 @@ public enum DemoData {
               valueType: "LONG_TEXT", aggregationType: "NONE"),
         .init(id: "RZJzzzzgEOz", name: "Stock-out days of ACT", shortName: "ACT stock-out days",
               code: "DE_ACT_STOCKOUT", valueType: "INTEGER_ZERO_OR_POSITIVE", aggregationType: "SUM"),
+        .init(id: "UXz7xuGCEhU", name: "Infant weight (g)", shortName: "Infant weight", code: "DE_WEIGHT",
+              valueType: "INTEGER_POSITIVE", aggregationType: "AVERAGE", domainType: "TRACKER"),
+        .init(id: "X8zyunlgUfM", name: "Infant feeding", shortName: "Infant feeding", code: "DE_FEEDING",
+              valueType: "TEXT", aggregationType: "NONE", domainType: "TRACKER"),
     ]
+
+    /// The monthly aggregate data set holding every aggregate demo data element, assigned to every facility.
+    public static let monthlyDataSetID: UID = "QX4ZTUbOt3a"
+    /// The tracker program ("Child Programme", with registration) and its two stages.
+    public static let childProgramID: UID = "IpHINAT79UW"
+    /// The "Person" tracked entity type the child programme enrols.
+    public static let personTypeID: UID = "nEenWmSyUEp"
+    /// The "Sex" category (options Female, Male) and its category combination.
+    public static let sexCategoryComboID: UID = "dPmavA0qloX"
+    /// The "Sex" option set (codes `FEMALE`, `MALE`).
+    public static let sexOptionSetID: UID = "pC3N9N77UmT"
 
     /// The UID of the superuser role the admin holds.
     static let superuserRoleID = "dmenCkhvMdg"
@@ -125,78 +156,239 @@ struct SplitMix64: RandomNumberGenerator {
 
 /// Builds the demo data set's objects (deterministically) for the first start of a store.
 enum DemoDataGenerator {
-    static func writes() -> [Store.Write] {
-        var writes: [Store.Write] = []
-        let created = JSONValue.string(DemoData.createdAt)
-        let admin: JSONValue = ["id": .string(DemoData.adminUserID.rawValue)]
-        func base(_ id: String, _ name: String) -> [String: JSONValue] {
-            [
-                "id": .string(id), "name": .string(name), "created": created, "lastUpdated": created,
-                "createdBy": admin, "lastUpdatedBy": admin, "translations": [], "sharing": sharing,
-            ]
-        }
-        func put(_ type: String, _ object: [String: JSONValue]) {
-            guard let id = object["id"]?.stringValue else { return }
-            writes.append(.putObject(type: type, id: id, object: .object(object)))
-        }
+    /// The writes for a new store: always the superuser, its role and DHIS2's default category objects (what a
+    /// fresh DHIS2 database holds); with `full`, the whole demo data set, its organisation unit hierarchy grown to
+    /// at least `organisationUnitCount` units when given.
+    static func writes(full: Bool = true, organisationUnitCount: Int? = nil) -> [Store.Write] {
+        var builder = DemoDataBuilder()
+        builder.defaultCategoryModel()
+        builder.superuser(withOrganisationUnits: full)
+        guard full else { return builder.writes }
+        builder.aggregateModel()
+        builder.organisationUnits(count: organisationUnitCount)
+        builder.trackerModel()
+        builder.assignments()
+        return builder.writes
+    }
 
-        // DHIS2's default category model, with the UIDs every DHIS2 database shares.
+    static let sharing: JSONValue = [
+        "owner": .string(DemoData.adminUserID.rawValue), "public": "rw------", "users": [:], "userGroups": [:],
+    ]
+}
+
+/// Accumulates the demo objects; every random choice comes from seeded generators, so UIDs and names are the same
+/// on every start (the hierarchy's generator is the one the standard data set always used, so its UIDs are stable).
+private struct DemoDataBuilder {
+    var writes: [Store.Write] = []
+    /// For objects made after the hierarchy (its own seed, so growing the hierarchy does not move them).
+    private var extraRandom = SplitMix64(seed: DemoData.seed ^ 0x5EED_0000_0000_0001)
+    private var facilityKinds: [String: [String]] = [:]
+    private var facilities: [String] = []
+    private var districts: [String] = []
+
+    private let created = JSONValue.string(DemoData.createdAt)
+    private let admin: JSONValue = ["id": .string(DemoData.adminUserID.rawValue)]
+
+    private func base(_ id: String, _ name: String) -> [String: JSONValue] {
+        [
+            "id": .string(id), "name": .string(name), "created": created, "lastUpdated": created,
+            "createdBy": admin, "lastUpdatedBy": admin, "translations": [], "sharing": DemoDataGenerator.sharing,
+        ]
+    }
+
+    private mutating func put(_ type: String, _ object: [String: JSONValue]) {
+        guard let id = object["id"]?.stringValue else { return }
+        writes.append(.putObject(type: type, id: id, object: .object(object)))
+    }
+
+    private static func ref(_ id: String) -> JSONValue { ["id": .string(id)] }
+    private static func refs(_ ids: [String]) -> JSONValue { .array(ids.map(ref)) }
+
+    static func uid(_ rng: inout SplitMix64) -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        let alphanumerics = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        return String(letters[rng.below(letters.count)])
+            + String((0..<10).map { _ in alphanumerics[rng.below(alphanumerics.count)] })
+    }
+
+    /// DHIS2's default category model, with the UIDs every DHIS2 database shares.
+    mutating func defaultCategoryModel() {
         var option = base(DemoData.defaultCategoryOptionID.rawValue, "default")
         option.merge(["code": "default", "shortName": "default", "organisationUnits": [], "attributeValues": []]) { $1 }
         put("categoryOptions", option)
         var category = base(DemoData.defaultCategoryID.rawValue, "default")
         category.merge([
             "code": "default", "shortName": "default", "dataDimensionType": "DISAGGREGATION", "dataDimension": false,
-            "categoryOptions": [["id": .string(DemoData.defaultCategoryOptionID.rawValue)]], "attributeValues": [],
+            "categoryOptions": Self.refs([DemoData.defaultCategoryOptionID.rawValue]), "attributeValues": [],
         ]) { $1 }
         put("categories", category)
         var combo = base(DemoData.defaultCategoryComboID.rawValue, "default")
         combo.merge([
             "code": "default", "dataDimensionType": "DISAGGREGATION", "skipTotal": false,
-            "categories": [["id": .string(DemoData.defaultCategoryID.rawValue)]],
+            "categories": Self.refs([DemoData.defaultCategoryID.rawValue]),
         ]) { $1 }
         put("categoryCombos", combo)
         var optionCombo = base(DemoData.defaultCategoryOptionComboID.rawValue, "default")
         optionCombo.merge([
             "code": "default", "ignoreApproval": false, "attributeValues": [],
-            "categoryCombo": ["id": .string(DemoData.defaultCategoryComboID.rawValue)],
-            "categoryOptions": [["id": .string(DemoData.defaultCategoryOptionID.rawValue)]],
+            "categoryCombo": Self.ref(DemoData.defaultCategoryComboID.rawValue),
+            "categoryOptions": Self.refs([DemoData.defaultCategoryOptionID.rawValue]),
         ]) { $1 }
         put("categoryOptionCombos", optionCombo)
+    }
+
+    /// The superuser `admin` (a login and a `users` object) and its role.
+    mutating func superuser(withOrganisationUnits: Bool) {
+        var role = base(DemoData.superuserRoleID, "Superuser")
+        role.merge(["description": "Superuser", "authorities": ["ALL"], "restrictions": []]) { $1 }
+        put("userRoles", role)
+        let units: JSONValue = withOrganisationUnits ? Self.refs([DemoData.countryID.rawValue]) : []
+        let profile: [String: JSONValue] = [
+            "firstName": "John", "surname": "Traore", "email": "admin@example.org",
+            "created": created, "lastUpdated": created,
+            "authorities": ["ALL"],
+            "organisationUnits": units,
+            "dataViewOrganisationUnits": units,
+            "teiSearchOrganisationUnits": [],
+            "userRoles": Self.refs([DemoData.superuserRoleID]),
+            "userGroups": [],
+        ]
+        let salt = PasswordHash.makeSalt()
+        writes.append(
+            .putUser(
+                StoredUser(
+                    id: DemoData.adminUserID.rawValue, username: DemoData.adminUsername, salt: salt,
+                    passwordHash: PasswordHash.hash(password: DemoData.adminPassword, salt: salt), profile: profile)))
+        var user = base(DemoData.adminUserID.rawValue, "John Traore")
+        user["name"] = nil
+        user.merge([
+            "username": .string(DemoData.adminUsername), "firstName": "John", "surname": "Traore",
+            "email": "admin@example.org", "disabled": false,
+            "organisationUnits": units, "dataViewOrganisationUnits": units, "teiSearchOrganisationUnits": [],
+            "userRoles": Self.refs([DemoData.superuserRoleID]), "userGroups": [], "attributeValues": [],
+        ]) { $1 }
+        put("users", user)
+    }
+
+    /// The "Sex" disaggregation, the aggregate data elements, indicator types and indicators.
+    mutating func aggregateModel() {
+        let female = "apsOixVZlf1", male = "jRbMi0aBjYn", sex = "cX5k9anHEHd"
+        for (id, name) in [(female, "Female"), (male, "Male")] {
+            var option = base(id, name)
+            option.merge([
+                "code": .string(name.uppercased()), "shortName": .string(name), "organisationUnits": [],
+                "attributeValues": [],
+            ]) { $1 }
+            put("categoryOptions", option)
+        }
+        var category = base(sex, "Sex")
+        category.merge([
+            "code": "SEX", "shortName": "Sex", "dataDimensionType": "DISAGGREGATION", "dataDimension": true,
+            "categoryOptions": Self.refs([female, male]), "attributeValues": [],
+        ]) { $1 }
+        put("categories", category)
+        let comboID = DemoData.sexCategoryComboID.rawValue
+        var combo = base(comboID, "Sex")
+        combo.merge([
+            "code": "SEX", "dataDimensionType": "DISAGGREGATION", "skipTotal": false, "categories": Self.refs([sex]),
+        ]) { $1 }
+        put("categoryCombos", combo)
+        for (id, option, name) in [("xlGs1WzQCS4", female, "Female"), ("hZdgQaHpvFm", male, "Male")] {
+            var optionCombo = base(id, name)
+            optionCombo.merge([
+                "ignoreApproval": false, "attributeValues": [], "categoryCombo": Self.ref(comboID),
+                "categoryOptions": Self.refs([option]),
+            ]) { $1 }
+            put("categoryOptionCombos", optionCombo)
+        }
 
         for element in DemoData.dataElements {
             var object = base(element.id.rawValue, element.name)
             object.merge([
                 "shortName": .string(element.shortName), "code": .string(element.code),
                 "valueType": .string(element.valueType), "aggregationType": .string(element.aggregationType),
-                "domainType": "AGGREGATE", "zeroIsSignificant": false,
-                "categoryCombo": ["id": .string(DemoData.defaultCategoryComboID.rawValue)],
-                "aggregationLevels": [], "legendSets": [], "attributeValues": [], "dataElementGroups": [],
-                "dataSetElements": [],
+                "domainType": .string(element.domainType), "zeroIsSignificant": false,
+                "categoryCombo": Self.ref(DemoData.defaultCategoryComboID.rawValue),
+                "aggregationLevels": [], "legendSets": [], "attributeValues": [],
             ]) { $1 }
             put("dataElements", object)
         }
 
+        let percent = "hmSnCXmLYwt", number = "bWuNrMHEoZ0"
+        for (id, name, factor) in [(percent, "Per cent", 100), (number, "Number (factor 1)", 1)] {
+            var type = base(id, name)
+            type.merge(["factor": .number(Double(factor)), "number": .bool(factor == 1)]) { $1 }
+            put("indicatorTypes", type)
+        }
+        let anc1 = DemoData.ancFirstVisitID.rawValue
+        let malaria = DemoData.malariaCasesConfirmedID.rawValue
+        let indicators: [(String, String, String, String, String, String, String)] = [
+            ("ReUHfIn0pTQ", "ANC 1-4 dropout rate", "ANC 1-4 dropout", "IN_ANC_DROPOUT",
+             "#{\(anc1)}-#{L8dKLzdocJ2}", "#{\(anc1)}", percent),
+            ("dwEq7wi6nXV", "Malaria test positivity rate", "Malaria positivity", "IN_MAL_POS",
+             "#{\(malaria)}", "#{lgLKOmxgJTe}", percent),
+            ("Uvn6LCg7dVU", "Live births per facility delivery", "Live births/delivery", "IN_LIVE_BIRTHS",
+             "#{fKtHF4vUCsM}", "#{L7DxtpYlSXp}", number),
+        ]
+        for (id, name, shortName, code, numerator, denominator, type) in indicators {
+            var indicator = base(id, name)
+            indicator.merge([
+                "shortName": .string(shortName), "code": .string(code), "annualized": false,
+                "numerator": .string(numerator), "numeratorDescription": .string(name + " numerator"),
+                "denominator": .string(denominator), "denominatorDescription": .string(name + " denominator"),
+                "indicatorType": Self.ref(type), "legendSets": [], "attributeValues": [],
+            ]) { $1 }
+            put("indicators", indicator)
+        }
+
+        var yesNo = base("kd4zKFrBnMd", "Yes/No")
+        yesNo.merge(["code": "YES_NO", "valueType": "TEXT", "version": 1, "attributeValues": []]) { $1 }
+        var sexSet = base(DemoData.sexOptionSetID.rawValue, "Sex")
+        sexSet.merge(["code": "SEX", "valueType": "TEXT", "version": 1, "attributeValues": []]) { $1 }
+        let optionRows: [(String, String, String, String, Int)] = [
+            ("rwpnVKbWXtH", "Yes", "YES", "kd4zKFrBnMd", 1), ("RDs0PTsBnHE", "No", "NO", "kd4zKFrBnMd", 2),
+            ("Fhbh4nHNbSo", "Female", "FEMALE", DemoData.sexOptionSetID.rawValue, 1),
+            ("AZK4rjJCss5", "Male", "MALE", DemoData.sexOptionSetID.rawValue, 2),
+        ]
+        var optionsBySet: [String: [String]] = [:]
+        for (id, name, code, set, order) in optionRows {
+            var option = base(id, name)
+            option.merge([
+                "code": .string(code), "optionSet": Self.ref(set), "sortOrder": .number(Double(order)),
+                "attributeValues": [],
+            ]) { $1 }
+            option["sharing"] = nil
+            option["createdBy"] = nil
+            option["lastUpdatedBy"] = nil
+            put("options", option)
+            optionsBySet[set, default: []].append(id)
+        }
+        yesNo["options"] = Self.refs(optionsBySet["kd4zKFrBnMd"] ?? [])
+        sexSet["options"] = Self.refs(optionsBySet[DemoData.sexOptionSetID.rawValue] ?? [])
+        put("optionSets", yesNo)
+        put("optionSets", sexSet)
+    }
+
+    /// The standard hierarchy (country, four regions, four districts each, five to eight facilities each), grown
+    /// to `count` units with more facilities spread over the districts, plus the four levels and the facility groups.
+    mutating func organisationUnits(count: Int?) {
         var rng = SplitMix64(seed: DemoData.seed)
         var usedNames = Set<String>()
+        let syllables = [
+            "ka", "lo", "mba", "ni", "ru", "se", "to", "wa", "ya", "zo", "bo", "di", "fu", "ge", "ha", "ke", "ma",
+            "na", "pe", "sa", "ti", "ko", "la", "mo", "nda", "bu", "go", "je", "ri", "ye",
+        ]
         func placeName() -> String {
-            let syllables = [
-                "ka", "lo", "mba", "ni", "ru", "se", "to", "wa", "ya", "zo", "bo", "di", "fu", "ge", "ha", "ke", "ma",
-                "na", "pe", "sa", "ti", "ko", "la", "mo", "nda", "bu", "go", "je", "ri", "ye",
-            ]
             while true {
                 let count = 2 + rng.below(2)
                 let name = (0..<count).map { _ in syllables[rng.below(syllables.count)] }.joined().capitalized
                 if usedNames.insert(name).inserted { return name }
             }
         }
-        func uid() -> String {
-            let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-            let alphanumerics = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-            return String(letters[rng.below(letters.count)])
-                + String((0..<10).map { _ in alphanumerics[rng.below(alphanumerics.count)] })
-        }
-        func unit(_ id: String, _ name: String, parent: [String: JSONValue]?, level: Int) -> [String: JSONValue] {
+        var units: [[String: JSONValue]] = []
+        func unit(_ id: String, _ name: String, parent: [String: JSONValue]?, level: Int, rng: inout SplitMix64)
+            -> [String: JSONValue]
+        {
             var object = base(id, name)
             object["shortName"] = .string(String(name.prefix(50)))
             object["openingDate"] = .string("\(1960 + rng.below(45))-01-01T00:00:00.000")
@@ -205,50 +397,164 @@ enum DemoDataGenerator {
             object["path"] = .string(parentPath + "/" + id)
             if let parentID = parent?["id"] { object["parent"] = ["id": parentID] }
             object["attributeValues"] = []
-            for key in ["dataSets", "organisationUnitGroups", "programs", "users"] { object[key] = [] }
             return object
         }
-
-        let country = unit(DemoData.countryID.rawValue, DemoData.countryName, parent: nil, level: 1)
-        put("organisationUnits", country)
+        let kinds = ["Health Centre", "Community Health Post", "Maternal and Child Health Post", "Clinic"]
+        let country = unit(DemoData.countryID.rawValue, DemoData.countryName, parent: nil, level: 1, rng: &rng)
+        units.append(country)
+        var districtObjects: [[String: JSONValue]] = []
         for regionName in DemoData.regionNames {
-            let region = unit(uid(), regionName, parent: country, level: 2)
-            put("organisationUnits", region)
+            let region = unit(Self.uid(&rng), regionName, parent: country, level: 2, rng: &rng)
+            units.append(region)
             for _ in 0..<4 {
-                let district = unit(uid(), placeName() + " District", parent: region, level: 3)
-                put("organisationUnits", district)
+                let district = unit(Self.uid(&rng), placeName() + " District", parent: region, level: 3, rng: &rng)
+                units.append(district)
+                districtObjects.append(district)
                 let facilityCount = 5 + rng.below(4)
                 for index in 0..<facilityCount {
-                    let kind =
-                        index == 0
-                        ? "District Hospital"
-                        : ["Health Centre", "Community Health Post", "Maternal and Child Health Post", "Clinic"][
-                            rng.below(4)]
-                    put("organisationUnits", unit(uid(), placeName() + " " + kind, parent: district, level: 4))
+                    let kind = index == 0 ? "District Hospital" : kinds[rng.below(4)]
+                    let facility = unit(Self.uid(&rng), placeName() + " " + kind, parent: district, level: 4, rng: &rng)
+                    units.append(facility)
+                    facilityKinds[kind, default: []].append(facility["id"]?.stringValue ?? "")
                 }
             }
         }
+        // Growth for large-scale tests: numbered facilities, round-robin over the districts, from their own seed.
+        var growth = SplitMix64(seed: DemoData.seed ^ 0x0000_0000_6E0_57A7)
+        let target = count ?? 0
+        var number = 0
+        while units.count < target {
+            let district = districtObjects[number % districtObjects.count]
+            let kind = kinds[number % kinds.count]
+            number += 1
+            let name = "\(district["name"]?.stringValue.map { String($0.dropLast(" District".count)) } ?? "Site") \(kind) \(number)"
+            let facility = unit(Self.uid(&growth), name, parent: district, level: 4, rng: &growth)
+            units.append(facility)
+            facilityKinds[kind, default: []].append(facility["id"]?.stringValue ?? "")
+        }
+        for object in units {
+            put("organisationUnits", object)
+            if object["level"] == 4, let id = object["id"]?.stringValue { facilities.append(id) }
+            if object["level"] == 3, let id = object["id"]?.stringValue { districts.append(id) }
+        }
 
-        let salt = PasswordHash.makeSalt()
-        writes.append(
-            .putUser(
-                StoredUser(
-                    id: DemoData.adminUserID.rawValue, username: DemoData.adminUsername, salt: salt,
-                    passwordHash: PasswordHash.hash(password: DemoData.adminPassword, salt: salt),
-                    profile: [
-                        "firstName": "John", "surname": "Traore", "email": "admin@example.org",
-                        "created": created, "lastUpdated": created,
-                        "authorities": ["ALL"],
-                        "organisationUnits": [["id": .string(DemoData.countryID.rawValue)]],
-                        "dataViewOrganisationUnits": [["id": .string(DemoData.countryID.rawValue)]],
-                        "teiSearchOrganisationUnits": [],
-                        "userRoles": [["id": .string(DemoData.superuserRoleID)]],
-                        "userGroups": [],
-                    ])))
-        return writes
+        let levels: [(String, String, Int)] = [
+            ("H1KlN4QIauv", "National", 1), ("wjP19dkFeIk", "Region", 2), ("tTUf91fCytl", "District", 3),
+            ("m9lBJogzE95", "Facility", 4),
+        ]
+        for (id, name, level) in levels {
+            var object = base(id, name)
+            object["level"] = .number(Double(level))
+            put("organisationUnitLevels", object)
+        }
+        let groups: [(String, String, String, [String])] = [
+            ("tDZVQ1WtwpA", "Hospitals", "HOSPITALS", ["District Hospital"]),
+            ("RXL3lPSK8oG", "Health Centres", "HEALTH_CENTRES", ["Health Centre", "Clinic"]),
+            ("EYbopBOJWsW", "Community and MCH posts", "POSTS", ["Community Health Post", "Maternal and Child Health Post"]),
+        ]
+        for (id, name, code, memberKinds) in groups {
+            var group = base(id, name)
+            group.merge([
+                "shortName": .string(name), "code": .string(code), "attributeValues": [],
+                "organisationUnits": Self.refs(memberKinds.flatMap { facilityKinds[$0] ?? [] }),
+            ]) { $1 }
+            put("organisationUnitGroups", group)
+        }
     }
 
-    static let sharing: JSONValue = [
-        "owner": .string(DemoData.adminUserID.rawValue), "public": "rw------", "users": [:], "userGroups": [:],
-    ]
+    /// The monthly data set over the aggregate data elements, assigned to every facility.
+    mutating func assignments() {
+        let aggregate = DemoData.dataElements.filter { $0.domainType == "AGGREGATE" }
+        var dataSet = base(DemoData.monthlyDataSetID.rawValue, "Monthly facility report")
+        dataSet.merge([
+            "shortName": "Monthly facility report", "code": "DS_MONTHLY", "periodType": "Monthly",
+            "categoryCombo": Self.ref(DemoData.defaultCategoryComboID.rawValue), "mobile": false,
+            "expiryDays": 0, "openFuturePeriods": 0, "timelyDays": 15,
+            "dataSetElements": .array(
+                aggregate.map { element in
+                    [
+                        "dataSet": Self.ref(DemoData.monthlyDataSetID.rawValue),
+                        "dataElement": Self.ref(element.id.rawValue),
+                    ]
+                }),
+            "organisationUnits": Self.refs(facilities), "indicators": Self.refs(["ReUHfIn0pTQ", "dwEq7wi6nXV"]),
+            "sections": [], "legendSets": [], "attributeValues": [],
+        ]) { $1 }
+        put("dataSets", dataSet)
+    }
+
+    /// "Person", its attributes and the "Child Programme" with its two stages.
+    mutating func trackerModel() {
+        var person = base(DemoData.personTypeID.rawValue, "Person")
+        let attributes: [(String, String, String, String, String?)] = [
+            ("w75KJ2mc4zz", "First name", "First name", "TEXT", nil),
+            ("zDhUuAYrxNC", "Last name", "Last name", "TEXT", nil),
+            ("cejWyOfXge6", "Sex", "Sex", "TEXT", DemoData.sexOptionSetID.rawValue),
+        ]
+        for (id, name, shortName, valueType, optionSet) in attributes {
+            var attribute = base(id, name)
+            attribute.merge([
+                "shortName": .string(shortName), "valueType": .string(valueType), "aggregationType": "NONE",
+                "unique": false, "confidential": false, "attributeValues": [], "legendSets": [],
+            ]) { $1 }
+            if let optionSet { attribute["optionSet"] = Self.ref(optionSet) }
+            put("trackedEntityAttributes", attribute)
+        }
+        person.merge([
+            "shortName": "Person", "allowAuditLog": false, "featureType": "NONE", "minAttributesRequiredToSearch": 1,
+            "maxTeiCountToReturn": 0,
+            "trackedEntityTypeAttributes": .array(
+                attributes.map { ["trackedEntityAttribute": Self.ref($0.0), "displayInList": true, "mandatory": false] }),
+            "attributeValues": [],
+        ]) { $1 }
+        put("trackedEntityTypes", person)
+
+        let program = DemoData.childProgramID.rawValue
+        let stages: [(String, String, Int, Bool, [String])] = [
+            ("A03MvHHogjR", "Birth", 0, false, ["UXz7xuGCEhU"]),
+            ("ZzYYXq4fJie", "Baby postnatal", 6, true, ["UXz7xuGCEhU", "X8zyunlgUfM"]),
+        ]
+        for (id, name, days, repeatable, elements) in stages {
+            var stage = base(id, name)
+            stage.merge([
+                "program": Self.ref(program), "minDaysFromStart": .number(Double(days)), "repeatable": .bool(repeatable),
+                "referral": false, "sortOrder": .number(Double(days == 0 ? 1 : 2)), "featureType": "NONE",
+                "programStageDataElements": .array(
+                    elements.enumerated().map { index, element in
+                        [
+                            "id": .string(Self.uid(&extraRandom)), "dataElement": Self.ref(element),
+                            "programStage": Self.ref(id), "compulsory": false, "sortOrder": .number(Double(index + 1)),
+                        ]
+                    }),
+                "programStageSections": [], "attributeValues": [],
+            ]) { $1 }
+            put("programStages", stage)
+        }
+        var childProgram = base(program, "Child Programme")
+        childProgram.merge([
+            "shortName": "Child Programme", "code": "CHILD_PROGRAMME", "programType": "WITH_REGISTRATION",
+            "trackedEntityType": Self.ref(DemoData.personTypeID.rawValue),
+            "categoryCombo": Self.ref(DemoData.defaultCategoryComboID.rawValue),
+            "skipOffline": false, "displayIncidentDate": true, "onlyEnrollOnce": true,
+            "programStages": Self.refs(stages.map(\.0)),
+            "programTrackedEntityAttributes": .array(
+                attributes.enumerated().map { index, attribute in
+                    [
+                        "id": .string(Self.uid(&extraRandom)), "program": Self.ref(program),
+                        "trackedEntityAttribute": Self.ref(attribute.0), "mandatory": .bool(index < 2),
+                        "displayInList": true, "sortOrder": .number(Double(index + 1)),
+                    ]
+                }),
+            "organisationUnits": Self.refs(facilities), "attributeValues": [],
+        ]) { $1 }
+        put("programs", childProgram)
+
+        var clerk = base("Euq3XfEIEbx", "Data entry clerk")
+        clerk.merge([
+            "description": "Enters aggregate and tracker data",
+            "authorities": ["M_dhis-web-aggregate-data-entry", "M_dhis-web-capture", "F_TRACKED_ENTITY_INSTANCE_ADD"],
+            "restrictions": [],
+        ]) { $1 }
+        put("userRoles", clerk)
+    }
 }

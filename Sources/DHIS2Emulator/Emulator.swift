@@ -62,7 +62,8 @@ public final class Emulator: Sendable {
         let systemID = try await store.mutate { snapshot -> (String, [Store.Write]) in
             var writes: [Store.Write] = []
             if snapshot.settings["demoDataLoaded"] == nil {
-                writes += DemoDataGenerator.writes()
+                writes += DemoDataGenerator.writes(
+                    full: configuration.loadsDemoData, organisationUnitCount: configuration.demoOrganisationUnitCount)
                 writes.append(.setting(key: "demoDataLoaded", value: "true"))
             }
             if let systemID = snapshot.settings["systemId"] { return (systemID, writes) }
