@@ -93,7 +93,8 @@ struct SwiftEmitter {
     }
 
     func decoder(_ model: ModelIR, required: [PropertyIR]) -> String {
-        var out = "    public init(json reader: inout DHIS2JSONReader) throws {\n"
+        var out = "    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.\n"
+        out += "    public init(json reader: inout DHIS2JSONReader) throws {\n"
         if required.isEmpty {
             out += "        self.init()\n"
             out += "        try reader.beginObject()\n"
@@ -147,7 +148,8 @@ struct SwiftEmitter {
     func local(_ property: PropertyIR) -> String { "_" + Names.bare(property.jsonName) }
 
     func encoder(_ model: ModelIR) -> String {
-        var out = "    public func writeJSON(to writer: inout DHIS2JSONWriter) {\n"
+        var out = "    /// Writes the set properties, then `unknownMembers`.\n"
+        out += "    public func writeJSON(to writer: inout DHIS2JSONWriter) {\n"
         out += "        writer.beginObject()\n"
         for property in model.properties {
             out += "        writer.member(\(Names.literal(property.jsonName)), self.\(Names.property(property.jsonName)))\n"
@@ -223,7 +225,8 @@ struct SwiftEmitter {
                     "Source: " + vocabulary.sources.sorted().map { "`\($0)`" }.joined(separator: ", ") + ".",
                 ], indent: "")
             out += "public struct \(vocabulary.name): DHIS2Vocabulary {\n"
-            out += "    public let rawValue: String\n\n"
+            out += "    /// The wire spelling.\n    public let rawValue: String\n\n"
+            out += "    /// The value with this wire spelling, known or not.\n"
             out += "    public init(rawValue: String) {\n        self.rawValue = rawValue\n    }\n"
             let names = Names.members(vocabulary.values.map(\.raw))
             for (value, name) in zip(vocabulary.values, names) {
@@ -231,7 +234,8 @@ struct SwiftEmitter {
                 out += "\n    /// `\(value.raw)`, \(versions).\n"
                 out += "    public static let \(name) = \(vocabulary.name)(rawValue: \(Names.literal(value.raw)))\n"
             }
-            out += "\n    public static let knownValues: [\(vocabulary.name)] = [\n"
+            out += "\n    /// Every value DHIS2 declares in the versions above, in DHIS2's order.\n"
+            out += "    public static let knownValues: [\(vocabulary.name)] = [\n"
             for name in names {
                 out += "        .\(name),\n"
             }

@@ -34,6 +34,7 @@ public struct Access: MetadataModel {
 }
 
 extension Access {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -51,6 +52,7 @@ extension Access {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("data", self.data)
@@ -83,6 +85,7 @@ public struct AccessData: DHIS2Model {
 }
 
 extension AccessData {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -95,6 +98,7 @@ extension AccessData {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("read", self.read)
@@ -163,6 +167,7 @@ public struct AggregateDataExchange: MetadataModel {
 }
 
 extension AggregateDataExchange {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -191,6 +196,7 @@ extension AggregateDataExchange {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -274,6 +280,7 @@ public struct AnalyticsPeriodBoundary: MetadataModel {
 }
 
 extension AnalyticsPeriodBoundary {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -304,6 +311,7 @@ extension AnalyticsPeriodBoundary {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -394,6 +402,7 @@ public struct AnalyticsTableHook: MetadataModel {
 }
 
 extension AnalyticsTableHook {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -424,6 +433,7 @@ extension AnalyticsTableHook {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -473,6 +483,7 @@ public struct Api: DHIS2Model {
 }
 
 extension Api {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -487,6 +498,7 @@ extension Api {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("accessToken", self.accessToken)
@@ -518,6 +530,7 @@ public struct ApiHeadersAuthScheme: DHIS2Model {
 }
 
 extension ApiHeadersAuthScheme {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _headers: [String: String]? = nil
         var _type: String? = nil
@@ -538,6 +551,7 @@ extension ApiHeadersAuthScheme {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("headers", self.headers)
@@ -567,6 +581,7 @@ public struct ApiQueryParamsAuthScheme: DHIS2Model {
 }
 
 extension ApiQueryParamsAuthScheme {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _queryParams: [String: String]? = nil
         var _type: String? = nil
@@ -587,6 +602,7 @@ extension ApiQueryParamsAuthScheme {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("queryParams", self.queryParams)
@@ -659,6 +675,7 @@ public struct ApiToken: MetadataModel {
 }
 
 extension ApiToken {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -689,6 +706,7 @@ extension ApiToken {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -736,6 +754,7 @@ public struct ApiTokenAuthScheme: DHIS2Model {
 }
 
 extension ApiTokenAuthScheme {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _token: String? = nil
         var _type: String? = nil
@@ -756,6 +775,7 @@ extension ApiTokenAuthScheme {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("token", self.token)
@@ -915,6 +935,7 @@ public struct Attribute: MetadataModel {
 }
 
 extension Attribute {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -988,6 +1009,7 @@ extension Attribute {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1080,6 +1102,7 @@ public struct AttributeValue: MetadataModel {
 }
 
 extension AttributeValue {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1092,6 +1115,7 @@ extension AttributeValue {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attribute", self.attribute)
@@ -1139,6 +1163,7 @@ public struct AttributeValueFilter: DHIS2Model {
 }
 
 extension AttributeValueFilter {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1161,6 +1186,7 @@ extension AttributeValueFilter {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attribute", self.attribute)
@@ -1196,6 +1222,7 @@ public struct AttributeValues: DHIS2Model {
 }
 
 extension AttributeValues {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1207,6 +1234,7 @@ extension AttributeValues {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("empty", self.empty)
@@ -1237,6 +1265,7 @@ public struct Axis: MetadataModel {
 }
 
 extension Axis {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1249,6 +1278,7 @@ extension Axis {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("axis", self.axis)
@@ -1295,6 +1325,7 @@ public struct AxisV2: DHIS2Model {
 }
 
 extension AxisV2 {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _baseLine: Line? = nil
         var _decimals: Int? = nil
@@ -1339,6 +1370,7 @@ extension AxisV2 {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("baseLine", self.baseLine)
@@ -1427,6 +1459,7 @@ public struct BaseDimensionalItemObject: DHIS2Model {
 }
 
 extension BaseDimensionalItemObject {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _access: Access? = nil
         var _aggregationType: AggregationType? = nil
@@ -1524,6 +1557,7 @@ extension BaseDimensionalItemObject {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1614,6 +1648,7 @@ public struct BaseNameableObject: DHIS2Model {
 }
 
 extension BaseNameableObject {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1645,6 +1680,7 @@ extension BaseNameableObject {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1693,6 +1729,7 @@ public struct Basemap: DHIS2Model {
 }
 
 extension Basemap {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1706,6 +1743,7 @@ extension Basemap {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("hidden", self.hidden)
@@ -1824,6 +1862,7 @@ public struct Category: MetadataModel {
 }
 
 extension Category {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1874,6 +1913,7 @@ extension Category {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

@@ -69,6 +69,7 @@ public struct CategoryCombo: MetadataModel {
 }
 
 extension CategoryCombo {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -100,6 +101,7 @@ extension CategoryCombo {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -152,6 +154,7 @@ public struct CategoryDimension: MetadataModel {
 }
 
 extension CategoryDimension {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -164,6 +167,7 @@ extension CategoryDimension {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("category", self.category)
@@ -274,6 +278,7 @@ public struct CategoryOption: MetadataModel {
 }
 
 extension CategoryOption {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -321,6 +326,7 @@ extension CategoryOption {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -449,6 +455,7 @@ public struct CategoryOptionCombo: MetadataModel {
 }
 
 extension CategoryOptionCombo {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -490,6 +497,7 @@ extension CategoryOptionCombo {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -615,6 +623,7 @@ public struct CategoryOptionGroup: MetadataModel {
 }
 
 extension CategoryOptionGroup {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -656,6 +665,7 @@ extension CategoryOptionGroup {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -797,6 +807,7 @@ public struct CategoryOptionGroupSet: MetadataModel {
 }
 
 extension CategoryOptionGroupSet {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -845,6 +856,7 @@ extension CategoryOptionGroupSet {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -914,6 +926,7 @@ public struct CategoryOptionGroupSetDimension: MetadataModel {
 }
 
 extension CategoryOptionGroupSetDimension {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -926,6 +939,7 @@ extension CategoryOptionGroupSetDimension {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("categoryOptionGroupSet", self.categoryOptionGroupSet)
@@ -953,6 +967,7 @@ public struct Column: DHIS2Model {
 }
 
 extension Column {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -965,6 +980,7 @@ extension Column {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("index", self.index)
@@ -1043,6 +1059,7 @@ public struct Constant: MetadataModel {
 }
 
 extension Constant {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1076,6 +1093,7 @@ extension Constant {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1135,6 +1153,7 @@ public struct DHIS2Expression: MetadataModel {
 }
 
 extension DHIS2Expression {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1151,6 +1170,7 @@ extension DHIS2Expression {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("description", self.description_)
@@ -1236,6 +1256,7 @@ public struct DHIS2Option: MetadataModel {
 }
 
 extension DHIS2Option {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1271,6 +1292,7 @@ extension DHIS2Option {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1386,6 +1408,7 @@ public struct DHIS2OptionGroup: MetadataModel {
 }
 
 extension DHIS2OptionGroup {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1426,6 +1449,7 @@ extension DHIS2OptionGroup {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1526,6 +1550,7 @@ public struct DHIS2OptionSet: MetadataModel {
 }
 
 extension DHIS2OptionSet {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1556,6 +1581,7 @@ extension DHIS2OptionSet {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

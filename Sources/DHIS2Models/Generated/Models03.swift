@@ -83,6 +83,7 @@ public struct Dashboard: MetadataModel {
 }
 
 extension Dashboard {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -122,6 +123,7 @@ extension Dashboard {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -255,6 +257,7 @@ public struct DashboardItem: MetadataModel {
 }
 
 extension DashboardItem {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -302,6 +305,7 @@ extension DashboardItem {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -408,6 +412,7 @@ public struct DataApprovalLevel: MetadataModel {
 }
 
 extension DataApprovalLevel {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -438,6 +443,7 @@ extension DataApprovalLevel {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -528,6 +534,7 @@ public struct DataApprovalWorkflow: MetadataModel {
 }
 
 extension DataApprovalWorkflow {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -558,6 +565,7 @@ extension DataApprovalWorkflow {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -635,6 +643,7 @@ public struct DataDimensionItem: DHIS2Model {
 }
 
 extension DataDimensionItem {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _dataDimensionItemType: DataDimensionItemType? = nil
         var _dataElement: JSONValue? = nil
@@ -685,6 +694,7 @@ extension DataDimensionItem {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("dataDimensionItemType", self.dataDimensionItemType)
@@ -816,6 +826,7 @@ public struct DataElement: MetadataModel {
 }
 
 extension DataElement {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -868,6 +879,7 @@ extension DataElement {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1001,6 +1013,7 @@ public struct DataElementGroup: MetadataModel {
 }
 
 extension DataElementGroup {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1041,6 +1054,7 @@ extension DataElementGroup {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1182,6 +1196,7 @@ public struct DataElementGroupSet: MetadataModel {
 }
 
 extension DataElementGroupSet {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1231,6 +1246,7 @@ extension DataElementGroupSet {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1301,6 +1317,7 @@ public struct DataElementGroupSetDimension: MetadataModel {
 }
 
 extension DataElementGroupSetDimension {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1313,6 +1330,7 @@ extension DataElementGroupSetDimension {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("dataElementGroupSet", self.dataElementGroupSet)
@@ -1403,6 +1421,7 @@ public struct DataElementOperand: MetadataModel {
 }
 
 extension DataElementOperand {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1444,6 +1463,7 @@ extension DataElementOperand {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1541,6 +1561,7 @@ public struct DataEntryForm: MetadataModel {
 }
 
 extension DataEntryForm {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1570,6 +1591,7 @@ extension DataEntryForm {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

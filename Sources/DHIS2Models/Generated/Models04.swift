@@ -25,6 +25,7 @@ public struct DataInputPeriod: MetadataModel {
 }
 
 extension DataInputPeriod {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -38,6 +39,7 @@ extension DataInputPeriod {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("closingDate", self.closingDate)
@@ -92,6 +94,7 @@ public struct DataIntegrityCheck: DHIS2Model {
 }
 
 extension DataIntegrityCheck {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _averageExecutionTime: Int? = nil
         var _code: String? = nil
@@ -147,6 +150,7 @@ extension DataIntegrityCheck {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("averageExecutionTime", self.averageExecutionTime)
@@ -189,6 +193,7 @@ public struct DataIntegrityDetails: DHIS2Model {
 }
 
 extension DataIntegrityDetails {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -203,6 +208,7 @@ extension DataIntegrityDetails {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("error", self.error)
@@ -236,6 +242,7 @@ public struct DataIntegrityIssue: DHIS2Model {
 }
 
 extension DataIntegrityIssue {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -250,6 +257,7 @@ extension DataIntegrityIssue {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("comment", self.comment)
@@ -287,6 +295,7 @@ public struct DataIntegritySummary: DHIS2Model {
 }
 
 extension DataIntegritySummary {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _count: Int? = nil
         var _error: String? = nil
@@ -316,6 +325,7 @@ extension DataIntegritySummary {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("count", self.count)
@@ -476,6 +486,7 @@ public struct DataSet: MetadataModel {
 }
 
 extension DataSet {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -544,6 +555,7 @@ extension DataSet {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -632,6 +644,7 @@ public struct DataSetElement: MetadataModel {
 }
 
 extension DataSetElement {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -645,6 +658,7 @@ extension DataSetElement {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("categoryCombo", self.categoryCombo)
@@ -736,6 +750,7 @@ public struct DataSetNotificationTemplate: MetadataModel {
 }
 
 extension DataSetNotificationTemplate {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -775,6 +790,7 @@ extension DataSetNotificationTemplate {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -849,6 +865,7 @@ public struct DataValue: DHIS2Model {
 }
 
 extension DataValue {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -871,6 +888,7 @@ extension DataValue {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attributeOptionCombo", self.attributeOptionCombo)
@@ -932,6 +950,7 @@ public struct DataValueSet: DHIS2Model {
 }
 
 extension DataValueSet {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -956,6 +975,7 @@ extension DataValueSet {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attributeCategoryOptions", self.attributeCategoryOptions)
@@ -1037,6 +1057,7 @@ public struct DatastoreEntry: MetadataModel {
 }
 
 extension DatastoreEntry {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1066,6 +1087,7 @@ extension DatastoreEntry {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1125,6 +1147,7 @@ public struct DateFilterPeriod: DHIS2Model {
 }
 
 extension DateFilterPeriod {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _endBuffer: Int? = nil
         var _endDate: String? = nil
@@ -1163,6 +1186,7 @@ extension DateFilterPeriod {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("endBuffer", self.endBuffer)
@@ -1268,6 +1292,7 @@ public struct Dhis2OAuth2Authorization: MetadataModel {
 }
 
 extension Dhis2OAuth2Authorization {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1312,6 +1337,7 @@ extension Dhis2OAuth2Authorization {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1414,6 +1440,7 @@ public struct Dhis2OAuth2AuthorizationConsent: MetadataModel {
 }
 
 extension Dhis2OAuth2AuthorizationConsent {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1443,6 +1470,7 @@ extension Dhis2OAuth2AuthorizationConsent {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1545,6 +1573,7 @@ public struct Dhis2OAuth2Client: MetadataModel {
 }
 
 extension Dhis2OAuth2Client {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1582,6 +1611,7 @@ extension Dhis2OAuth2Client {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1634,6 +1664,7 @@ public struct DimensionItemKeywords: DHIS2Model {
 }
 
 extension DimensionItemKeywords {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1646,6 +1677,7 @@ extension DimensionItemKeywords {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("empty", self.empty)

@@ -38,6 +38,7 @@ public struct DimensionalItemObject: DHIS2Model {
 }
 
 extension DimensionalItemObject {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -59,6 +60,7 @@ extension DimensionalItemObject {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -113,6 +115,7 @@ public struct DimensionalObject: DHIS2Model {
 }
 
 extension DimensionalObject {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -134,6 +137,7 @@ extension DimensionalObject {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -215,6 +219,7 @@ public struct Document: MetadataModel {
 }
 
 extension Document {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -245,6 +250,7 @@ extension Document {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -296,6 +302,7 @@ public struct EmbeddedDashboard: DHIS2Model {
 }
 
 extension EmbeddedDashboard {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _id: String? = nil
         var _options: EmbeddedOptions? = nil
@@ -322,6 +329,7 @@ extension EmbeddedDashboard {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("id", self.id)
@@ -353,6 +361,7 @@ public struct EmbeddedOptions: DHIS2Model {
 }
 
 extension EmbeddedOptions {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -366,6 +375,7 @@ extension EmbeddedOptions {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("filters", self.filters)
@@ -392,6 +402,7 @@ public struct EmbeddedSecurity: DHIS2Model {
 }
 
 extension EmbeddedSecurity {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -403,6 +414,7 @@ extension EmbeddedSecurity {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("restrictOrgUnitHierarchy", self.restrictOrgUnitHierarchy)
@@ -508,6 +520,7 @@ public struct Enrollment: MetadataModel {
 }
 
 extension Enrollment {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -554,6 +567,7 @@ extension Enrollment {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -654,6 +668,7 @@ public struct EntityQueryCriteria: DHIS2Model {
 }
 
 extension EntityQueryCriteria {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _assignedUserMode: AssignedUserSelectionMode? = nil
         var _assignedUsers: [String]? = nil
@@ -725,6 +740,7 @@ extension EntityQueryCriteria {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("assignedUserMode", self.assignedUserMode)
@@ -850,6 +866,7 @@ public struct Event: MetadataModel {
 }
 
 extension Event {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -899,6 +916,7 @@ extension Event {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1216,6 +1234,7 @@ public struct EventChart: MetadataModel {
 }
 
 extension EventChart {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1340,6 +1359,7 @@ extension EventChart {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1495,6 +1515,7 @@ public struct EventDataFilter: DHIS2Model {
 }
 
 extension EventDataFilter {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1515,6 +1536,7 @@ extension EventDataFilter {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("dataItem", self.dataItem)
@@ -1560,6 +1582,7 @@ public struct EventDataValue: DHIS2Model {
 }
 
 extension EventDataValue {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1577,6 +1600,7 @@ extension EventDataValue {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("created", self.created)

@@ -66,6 +66,7 @@ public struct EventFilter: MetadataModel {
 }
 
 extension EventFilter {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -97,6 +98,7 @@ extension EventFilter {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -154,6 +156,7 @@ public struct EventFilterInfo: DHIS2Model {
 }
 
 extension EventFilterInfo {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _assignedUserMode: AssignedUserSelectionMode? = nil
         var _assignedUsers: [String]? = nil
@@ -185,6 +188,7 @@ extension EventFilterInfo {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("assignedUserMode", self.assignedUserMode)
@@ -260,6 +264,7 @@ public struct EventHook: MetadataModel {
 }
 
 extension EventHook {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -290,6 +295,7 @@ extension EventHook {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -366,6 +372,7 @@ public struct EventQueryCriteria: DHIS2Model {
 }
 
 extension EventQueryCriteria {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _assignedUserMode: AssignedUserSelectionMode? = nil
         var _assignedUsers: [String]? = nil
@@ -426,6 +433,7 @@ extension EventQueryCriteria {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("assignedUserMode", self.assignedUserMode)
@@ -473,6 +481,7 @@ public struct EventRepetition: MetadataModel {
 }
 
 extension EventRepetition {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -488,6 +497,7 @@ extension EventRepetition {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("dimension", self.dimension)
@@ -748,6 +758,7 @@ public struct EventReport: MetadataModel {
 }
 
 extension EventReport {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -861,6 +872,7 @@ extension EventReport {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1258,6 +1270,7 @@ public struct EventVisualization: MetadataModel {
 }
 
 extension EventVisualization {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1387,6 +1400,7 @@ extension EventVisualization {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1531,6 +1545,7 @@ public struct ExchangeSource: DHIS2Model {
 }
 
 extension ExchangeSource {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1543,6 +1558,7 @@ extension ExchangeSource {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("params", self.params)

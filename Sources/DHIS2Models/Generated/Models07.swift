@@ -25,6 +25,7 @@ public struct ExchangeTarget: DHIS2Model {
 }
 
 extension ExchangeTarget {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _api: Api? = nil
         var _request: TargetRequest? = nil
@@ -48,6 +49,7 @@ extension ExchangeTarget {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("api", self.api)
@@ -82,6 +84,7 @@ public struct ExecutionPlan: DHIS2Model {
 }
 
 extension ExecutionPlan {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -97,6 +100,7 @@ extension ExecutionPlan {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("executionTime", self.executionTime)
@@ -195,6 +199,7 @@ public struct ExpressionDimensionItem: MetadataModel {
 }
 
 extension ExpressionDimensionItem {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -238,6 +243,7 @@ extension ExpressionDimensionItem {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -357,6 +363,7 @@ public struct ExternalMapLayer: MetadataModel {
 }
 
 extension ExternalMapLayer {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -394,6 +401,7 @@ extension ExternalMapLayer {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -499,6 +507,7 @@ public struct FileResource: MetadataModel {
 }
 
 extension FileResource {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -532,6 +541,7 @@ extension FileResource {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -585,6 +595,7 @@ public struct FileTypeValueOptions: DHIS2Model {
 }
 
 extension FileTypeValueOptions {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _allowedContentTypes: [String]? = nil
         var _maxFileSize: Int? = nil
@@ -610,6 +621,7 @@ extension FileTypeValueOptions {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("allowedContentTypes", self.allowedContentTypes)
@@ -638,6 +650,7 @@ public struct Filter: DHIS2Model {
 }
 
 extension Filter {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -650,6 +663,7 @@ extension Filter {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("dimension", self.dimension)
@@ -677,6 +691,7 @@ public struct FilterOptions: DHIS2Model {
 }
 
 extension FilterOptions {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -689,6 +704,7 @@ extension FilterOptions {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("expanded", self.expanded)
@@ -719,6 +735,7 @@ public struct FilterPeriod: DHIS2Model {
 }
 
 extension FilterPeriod {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _periodFrom: Int? = nil
         var _periodTo: Int? = nil
@@ -741,6 +758,7 @@ extension FilterPeriod {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("periodFrom", self.periodFrom)
@@ -783,6 +801,7 @@ public struct FontStyle: DHIS2Model {
 }
 
 extension FontStyle {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _bold: Bool? = nil
         var _font: Font? = nil
@@ -820,6 +839,7 @@ extension FontStyle {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("bold", self.bold)
@@ -891,6 +911,7 @@ public struct Grid: DHIS2Model {
 }
 
 extension Grid {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _headerWidth: Int? = nil
         var _headers: [GridHeader]? = nil
@@ -968,6 +989,7 @@ extension Grid {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("headerWidth", self.headerWidth)
@@ -1033,6 +1055,7 @@ public struct GridHeader: DHIS2Model {
 }
 
 extension GridHeader {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _column: String? = nil
         var _hidden: Bool? = nil
@@ -1080,6 +1103,7 @@ extension GridHeader {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("column", self.column)
@@ -1121,6 +1145,7 @@ public struct HttpBasicAuthScheme: DHIS2Model {
 }
 
 extension HttpBasicAuthScheme {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _password: String? = nil
         var _type: String? = nil
@@ -1146,6 +1171,7 @@ extension HttpBasicAuthScheme {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("password", self.password)
@@ -1192,6 +1218,7 @@ public struct Icon: MetadataModel {
 }
 
 extension Icon {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1211,6 +1238,7 @@ extension Icon {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("created", self.created)
@@ -1345,6 +1373,7 @@ public struct Indicator: MetadataModel {
 }
 
 extension Indicator {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1400,6 +1429,7 @@ extension Indicator {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1515,6 +1545,7 @@ public struct IndicatorGroup: MetadataModel {
 }
 
 extension IndicatorGroup {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1545,6 +1576,7 @@ extension IndicatorGroup {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1639,6 +1671,7 @@ public struct IndicatorGroupSet: MetadataModel {
 }
 
 extension IndicatorGroupSet {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1671,6 +1704,7 @@ extension IndicatorGroupSet {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1758,6 +1792,7 @@ public struct IndicatorType: MetadataModel {
 }
 
 extension IndicatorType {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1786,6 +1821,7 @@ extension IndicatorType {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

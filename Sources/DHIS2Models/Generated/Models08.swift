@@ -86,6 +86,7 @@ public struct Interpretation: MetadataModel {
 }
 
 extension Interpretation {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -126,6 +127,7 @@ extension Interpretation {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -219,6 +221,7 @@ public struct InterpretationComment: MetadataModel {
 }
 
 extension InterpretationComment {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -247,6 +250,7 @@ extension InterpretationComment {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -292,6 +296,7 @@ public struct ItemConfig: MetadataModel {
 }
 
 extension ItemConfig {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -304,6 +309,7 @@ extension ItemConfig {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("insertHeight", self.insertHeight)
@@ -413,6 +419,7 @@ public struct JobConfiguration: MetadataModel {
 }
 
 extension JobConfiguration {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -460,6 +467,7 @@ extension JobConfiguration {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -544,6 +552,7 @@ public struct JobNotification: DHIS2Model {
 }
 
 extension JobNotification {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _category: JobType? = nil
         var _completed: Bool? = nil
@@ -589,6 +598,7 @@ extension JobNotification {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("category", self.category)
@@ -639,6 +649,7 @@ public struct JsonValue: DHIS2Model {
 }
 
 extension JsonValue {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -659,6 +670,7 @@ extension JsonValue {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("accessCached", self.accessCached)
@@ -694,6 +706,7 @@ public struct Keyword: DHIS2Model {
 }
 
 extension Keyword {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -706,6 +719,7 @@ extension Keyword {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("key", self.key)
@@ -733,6 +747,7 @@ public struct Layout: DHIS2Model {
 }
 
 extension Layout {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -745,6 +760,7 @@ extension Layout {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("columns", self.columns)
@@ -811,6 +827,7 @@ public struct Legend: MetadataModel {
 }
 
 extension Legend {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -841,6 +858,7 @@ extension Legend {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -892,6 +910,7 @@ public struct LegendDefinitions: MetadataModel {
 }
 
 extension LegendDefinitions {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -906,6 +925,7 @@ extension LegendDefinitions {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("set", self.set)
@@ -974,6 +994,7 @@ public struct LegendSet: MetadataModel {
 }
 
 extension LegendSet {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1002,6 +1023,7 @@ extension LegendSet {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1045,6 +1067,7 @@ public struct Line: DHIS2Model {
 }
 
 extension Line {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1057,6 +1080,7 @@ extension Line {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("title", self.title)
@@ -1153,6 +1177,7 @@ public struct Map: MetadataModel {
 }
 
 extension Map {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1195,6 +1220,7 @@ extension Map {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1525,6 +1551,7 @@ public struct MapView: MetadataModel {
 }
 
 extension MapView {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1658,6 +1685,7 @@ extension MapView {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

@@ -20,6 +20,7 @@ public struct Mention: DHIS2Model {
 }
 
 extension Mention {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -32,6 +33,7 @@ extension Mention {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("created", self.created)
@@ -93,6 +95,7 @@ public struct Message: DHIS2Model {
 }
 
 extension Message {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -122,6 +125,7 @@ extension Message {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -238,6 +242,7 @@ public struct MessageConversation: MetadataModel {
 }
 
 extension MessageConversation {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -281,6 +286,7 @@ extension MessageConversation {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -373,6 +379,7 @@ public struct MetadataItem: DHIS2Model {
 }
 
 extension MetadataItem {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -399,6 +406,7 @@ extension MetadataItem {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("aggregationType", self.aggregationType)
@@ -470,6 +478,7 @@ public struct MetadataProposal: MetadataModel {
 }
 
 extension MetadataProposal {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -492,6 +501,7 @@ extension MetadataProposal {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("change", self.change)
@@ -571,6 +581,7 @@ public struct MetadataVersion: MetadataModel {
 }
 
 extension MetadataVersion {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -600,6 +611,7 @@ extension MetadataVersion {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -658,6 +670,7 @@ public struct MinMaxDataElement: MetadataModel {
 }
 
 extension MinMaxDataElement {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -674,6 +687,7 @@ extension MinMaxDataElement {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("dataElement", self.dataElement)
@@ -723,6 +737,7 @@ public struct NameableObject: DHIS2Model {
 }
 
 extension NameableObject {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -744,6 +759,7 @@ extension NameableObject {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -828,6 +844,7 @@ public struct OAuth2Client: MetadataModel {
 }
 
 extension OAuth2Client {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -858,6 +875,7 @@ extension OAuth2Client {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -909,6 +927,7 @@ public struct OAuth2ClientCredentialsAuthScheme: DHIS2Model {
 }
 
 extension OAuth2ClientCredentialsAuthScheme {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _clientId: String? = nil
         var _clientSecret: String? = nil
@@ -936,6 +955,7 @@ extension OAuth2ClientCredentialsAuthScheme {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("clientId", self.clientId)
@@ -970,6 +990,7 @@ public struct ObjectReference: DHIS2Model {
 }
 
 extension ObjectReference {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -981,6 +1002,7 @@ extension ObjectReference {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("id", self.id)
@@ -1009,6 +1031,7 @@ public struct ObjectStyle: MetadataModel {
 }
 
 extension ObjectStyle {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1021,6 +1044,7 @@ extension ObjectStyle {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("color", self.color)
@@ -1131,6 +1155,7 @@ public struct OptionGroupSet: MetadataModel {
 }
 
 extension OptionGroupSet {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1179,6 +1204,7 @@ extension OptionGroupSet {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1353,6 +1379,7 @@ public struct OrganisationUnit: MetadataModel {
 }
 
 extension OrganisationUnit {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1413,6 +1440,7 @@ extension OrganisationUnit {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1562,6 +1590,7 @@ public struct OrganisationUnitGroup: MetadataModel {
 }
 
 extension OrganisationUnitGroup {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1606,6 +1635,7 @@ extension OrganisationUnitGroup {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

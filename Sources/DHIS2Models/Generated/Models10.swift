@@ -109,6 +109,7 @@ public struct OrganisationUnitGroupSet: MetadataModel {
 }
 
 extension OrganisationUnitGroupSet {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -159,6 +160,7 @@ extension OrganisationUnitGroupSet {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -230,6 +232,7 @@ public struct OrganisationUnitGroupSetDimension: MetadataModel {
 }
 
 extension OrganisationUnitGroupSetDimension {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -242,6 +245,7 @@ extension OrganisationUnitGroupSetDimension {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("organisationUnitGroupSet", self.organisationUnitGroupSet)
@@ -309,6 +313,7 @@ public struct OrganisationUnitLevel: MetadataModel {
 }
 
 extension OrganisationUnitLevel {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -337,6 +342,7 @@ extension OrganisationUnitLevel {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -390,6 +396,7 @@ public struct OutlierAnalysis: MetadataModel {
 }
 
 extension OutlierAnalysis {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -406,6 +413,7 @@ extension OutlierAnalysis {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("enabled", self.enabled)
@@ -437,6 +445,7 @@ public struct OutlierLine: DHIS2Model {
 }
 
 extension OutlierLine {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -449,6 +458,7 @@ extension OutlierLine {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("enabled", self.enabled)
@@ -489,6 +499,7 @@ public struct Pager: DHIS2Model {
 }
 
 extension Pager {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _nextPage: String? = nil
         var _page: Int? = nil
@@ -527,6 +538,7 @@ extension Pager {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("nextPage", self.nextPage)
@@ -560,6 +572,7 @@ public struct PerformanceMetrics: DHIS2Model {
 }
 
 extension PerformanceMetrics {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _executionPlans: [ExecutionPlan]? = nil
         var _totalTimeInMillis: Double? = nil
@@ -580,6 +593,7 @@ extension PerformanceMetrics {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("executionPlans", self.executionPlans)
@@ -685,6 +699,7 @@ public struct Predictor: MetadataModel {
 }
 
 extension Predictor {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -728,6 +743,7 @@ extension Predictor {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -826,6 +842,7 @@ public struct PredictorGroup: MetadataModel {
 }
 
 extension PredictorGroup {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -854,6 +871,7 @@ extension PredictorGroup {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1092,6 +1110,7 @@ public struct Program: MetadataModel {
 }
 
 extension Program {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1192,6 +1211,7 @@ extension Program {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1311,6 +1331,7 @@ public struct ProgramCategoryMapping: DHIS2Model {
 }
 
 extension ProgramCategoryMapping {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1325,6 +1346,7 @@ extension ProgramCategoryMapping {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("categoryId", self.categoryId)
@@ -1354,6 +1376,7 @@ public struct ProgramCategoryOptionMapping: DHIS2Model {
 }
 
 extension ProgramCategoryOptionMapping {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1366,6 +1389,7 @@ extension ProgramCategoryOptionMapping {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("filter", self.filter)
@@ -1459,6 +1483,7 @@ public struct ProgramDataElementDimensionItem: MetadataModel {
 }
 
 extension ProgramDataElementDimensionItem {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1500,6 +1525,7 @@ extension ProgramDataElementDimensionItem {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1651,6 +1677,7 @@ public struct ProgramIndicator: MetadataModel {
 }
 
 extension ProgramIndicator {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1705,6 +1732,7 @@ extension ProgramIndicator {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

@@ -60,6 +60,7 @@ public struct ProgramIndicatorGroup: MetadataModel {
 }
 
 extension ProgramIndicatorGroup {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -88,6 +89,7 @@ extension ProgramIndicatorGroup {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -196,6 +198,7 @@ public struct ProgramNotificationTemplate: MetadataModel {
 }
 
 extension ProgramNotificationTemplate {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -236,6 +239,7 @@ extension ProgramNotificationTemplate {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -340,6 +344,7 @@ public struct ProgramRule: MetadataModel {
 }
 
 extension ProgramRule {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -372,6 +377,7 @@ extension ProgramRule {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -492,6 +498,7 @@ public struct ProgramRuleAction: MetadataModel {
 }
 
 extension ProgramRuleAction {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -536,6 +543,7 @@ extension ProgramRuleAction {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -647,6 +655,7 @@ public struct ProgramRuleVariable: MetadataModel {
 }
 
 extension ProgramRuleVariable {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -680,6 +689,7 @@ extension ProgramRuleVariable {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -787,6 +797,7 @@ public struct ProgramSection: MetadataModel {
 }
 
 extension ProgramSection {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -824,6 +835,7 @@ extension ProgramSection {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1003,6 +1015,7 @@ public struct ProgramStage: MetadataModel {
 }
 
 extension ProgramStage {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1072,6 +1085,7 @@ extension ProgramStage {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1213,6 +1227,7 @@ public struct ProgramStageDataElement: MetadataModel {
 }
 
 extension ProgramStageDataElement {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1250,6 +1265,7 @@ extension ProgramStageDataElement {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1339,6 +1355,7 @@ public struct ProgramStageQueryCriteria: DHIS2Model {
 }
 
 extension ProgramStageQueryCriteria {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _assignedUserMode: AssignedUserSelectionMode? = nil
         var _assignedUsers: [String]? = nil
@@ -1407,6 +1424,7 @@ extension ProgramStageQueryCriteria {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("assignedUserMode", self.assignedUserMode)
@@ -1511,6 +1529,7 @@ public struct ProgramStageSection: MetadataModel {
 }
 
 extension ProgramStageSection {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1549,6 +1568,7 @@ extension ProgramStageSection {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

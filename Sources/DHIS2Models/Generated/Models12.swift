@@ -67,6 +67,7 @@ public struct ProgramStageWorkingList: MetadataModel {
 }
 
 extension ProgramStageWorkingList {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -98,6 +99,7 @@ extension ProgramStageWorkingList {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -201,6 +203,7 @@ public struct ProgramTrackedEntityAttribute: MetadataModel {
 }
 
 extension ProgramTrackedEntityAttribute {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -239,6 +242,7 @@ extension ProgramTrackedEntityAttribute {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -354,6 +358,7 @@ public struct ProgramTrackedEntityAttributeDimensionItem: MetadataModel {
 }
 
 extension ProgramTrackedEntityAttributeDimensionItem {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -394,6 +399,7 @@ extension ProgramTrackedEntityAttributeDimensionItem {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -493,6 +499,7 @@ public struct PushAnalysis: MetadataModel {
 }
 
 extension PushAnalysis {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -523,6 +530,7 @@ extension PushAnalysis {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -582,6 +590,7 @@ public struct QueryModifiers: DHIS2Model {
 }
 
 extension QueryModifiers {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _aggregationType: AggregationType? = nil
         var _maxDate: String? = nil
@@ -618,6 +627,7 @@ extension QueryModifiers {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("aggregationType", self.aggregationType)
@@ -649,6 +659,7 @@ public struct Reference: DHIS2Model {
 }
 
 extension Reference {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -661,6 +672,7 @@ extension Reference {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("node", self.node)
@@ -740,6 +752,7 @@ public struct Relationship: MetadataModel {
 }
 
 extension Relationship {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -774,6 +787,7 @@ extension Relationship {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -831,6 +845,7 @@ public struct RelationshipConstraint: MetadataModel {
 }
 
 extension RelationshipConstraint {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -846,6 +861,7 @@ extension RelationshipConstraint {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("program", self.program)
@@ -882,6 +898,7 @@ public struct RelationshipItem: MetadataModel {
 }
 
 extension RelationshipItem {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -896,6 +913,7 @@ extension RelationshipItem {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("enrollment", self.enrollment)
@@ -983,6 +1001,7 @@ public struct RelationshipType: MetadataModel {
 }
 
 extension RelationshipType {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1018,6 +1037,7 @@ extension RelationshipType {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1154,6 +1174,7 @@ public struct RelativePeriods: DHIS2Model {
 }
 
 extension RelativePeriods {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1209,6 +1230,7 @@ extension RelativePeriods {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("biMonthsThisYear", self.biMonthsThisYear)
@@ -1326,6 +1348,7 @@ public struct Report: MetadataModel {
 }
 
 extension Report {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1358,6 +1381,7 @@ extension Report {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1409,6 +1433,7 @@ public struct ReportingParams: DHIS2Model {
 }
 
 extension ReportingParams {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1423,6 +1448,7 @@ extension ReportingParams {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("grandParentOrganisationUnit", self.grandParentOrganisationUnit)
@@ -1514,6 +1540,7 @@ public struct ReportingRate: MetadataModel {
 }
 
 extension ReportingRate {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1554,6 +1581,7 @@ extension ReportingRate {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

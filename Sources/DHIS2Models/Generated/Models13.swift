@@ -71,6 +71,7 @@ public struct Route: MetadataModel {
 }
 
 extension Route {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -104,6 +105,7 @@ extension Route {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -163,6 +165,7 @@ public struct SMSCode: DHIS2Model {
 }
 
 extension SMSCode {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -179,6 +182,7 @@ extension SMSCode {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("code", self.code)
@@ -280,6 +284,7 @@ public struct SMSCommand: MetadataModel {
 }
 
 extension SMSCommand {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -323,6 +328,7 @@ extension SMSCommand {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -381,6 +387,7 @@ public struct SMSSpecialCharacter: DHIS2Model {
 }
 
 extension SMSSpecialCharacter {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -393,6 +400,7 @@ extension SMSSpecialCharacter {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("name", self.name)
@@ -482,6 +490,7 @@ public struct Section: MetadataModel {
 }
 
 extension Section {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -519,6 +528,7 @@ extension Section {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -571,6 +581,7 @@ public struct SectionRenderingObject: DHIS2Model {
 }
 
 extension SectionRenderingObject {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _type: SectionRenderingType? = nil
         var unknownMembers: [String: JSONValue] = [:]
@@ -588,6 +599,7 @@ extension SectionRenderingObject {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("type", self.type)
@@ -617,6 +629,7 @@ public struct Series: DHIS2Model {
 }
 
 extension Series {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -630,6 +643,7 @@ extension Series {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("axis", self.axis)
@@ -660,6 +674,7 @@ public struct SeriesKey: MetadataModel {
 }
 
 extension SeriesKey {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -672,6 +687,7 @@ extension SeriesKey {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("hidden", self.hidden)
@@ -708,6 +724,7 @@ public struct Sharing: MetadataModel {
 }
 
 extension Sharing {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -723,6 +740,7 @@ extension Sharing {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("external", self.external)
@@ -762,6 +780,7 @@ public struct SimpleDimension: DHIS2Model {
 }
 
 extension SimpleDimension {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _dimension: String? = nil
         var _parent: DimensionAttribute? = nil
@@ -791,6 +810,7 @@ extension SimpleDimension {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("dimension", self.dimension)
@@ -825,6 +845,7 @@ public struct Sorting: DHIS2Model {
 }
 
 extension Sorting {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _dimension: String? = nil
         var _direction: SortOrder? = nil
@@ -847,6 +868,7 @@ extension Sorting {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("dimension", self.dimension)
@@ -877,6 +899,7 @@ public struct Source: DHIS2Model {
 }
 
 extension Source {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _fields: String? = nil
         var _path: String? = nil
@@ -899,6 +922,7 @@ extension Source {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("fields", self.fields)
@@ -925,6 +949,7 @@ public struct SourceParams: DHIS2Model {
 }
 
 extension SourceParams {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -936,6 +961,7 @@ extension SourceParams {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("periodTypes", self.periodTypes)
@@ -987,6 +1013,7 @@ public struct SourceRequest: DHIS2Model {
 }
 
 extension SourceRequest {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _aggregationType: AggregationType? = nil
         var _dataSet: String? = nil
@@ -1040,6 +1067,7 @@ extension SourceRequest {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("aggregationType", self.aggregationType)
@@ -1078,6 +1106,7 @@ public struct Spacing: DHIS2Model {
 }
 
 extension Spacing {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1090,6 +1119,7 @@ extension Spacing {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("column", self.column)
@@ -1165,6 +1195,7 @@ public struct SqlView: MetadataModel {
 }
 
 extension SqlView {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1196,6 +1227,7 @@ extension SqlView {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1245,6 +1277,7 @@ public struct StyledObject: DHIS2Model {
 }
 
 extension StyledObject {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1258,6 +1291,7 @@ extension StyledObject {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("fontStyle", self.fontStyle)
@@ -1299,6 +1333,7 @@ public struct TargetRequest: DHIS2Model {
 }
 
 extension TargetRequest {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _categoryOptionComboIdScheme: String? = nil
         var _dataElementIdScheme: String? = nil
@@ -1334,6 +1369,7 @@ extension TargetRequest {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("categoryOptionComboIdScheme", self.categoryOptionComboIdScheme)
@@ -1435,6 +1471,7 @@ public struct TrackedEntity: MetadataModel {
 }
 
 extension TrackedEntity {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1476,6 +1513,7 @@ extension TrackedEntity {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1640,6 +1678,7 @@ public struct TrackedEntityAttribute: MetadataModel {
 }
 
 extension TrackedEntityAttribute {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1701,6 +1740,7 @@ extension TrackedEntityAttribute {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

@@ -24,6 +24,7 @@ public struct TrackedEntityAttributeDimension: DHIS2Model {
 }
 
 extension TrackedEntityAttributeDimension {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -37,6 +38,7 @@ extension TrackedEntityAttributeDimension {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attribute", self.attribute)
@@ -77,6 +79,7 @@ public struct TrackedEntityAttributeValue: MetadataModel {
 }
 
 extension TrackedEntityAttributeValue {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -93,6 +96,7 @@ extension TrackedEntityAttributeValue {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("created", self.created)
@@ -130,6 +134,7 @@ public struct TrackedEntityDataElementDimension: MetadataModel {
 }
 
 extension TrackedEntityDataElementDimension {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -144,6 +149,7 @@ extension TrackedEntityDataElementDimension {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("dataElement", self.dataElement)
@@ -229,6 +235,7 @@ public struct TrackedEntityFilter: MetadataModel {
 }
 
 extension TrackedEntityFilter {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -265,6 +272,7 @@ extension TrackedEntityFilter {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -320,6 +328,7 @@ public struct TrackedEntityProgramIndicatorDimension: MetadataModel {
 }
 
 extension TrackedEntityProgramIndicatorDimension {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -333,6 +342,7 @@ extension TrackedEntityProgramIndicatorDimension {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("filter", self.filter)
@@ -363,6 +373,7 @@ public struct TrackedEntityProgramOwner: DHIS2Model {
 }
 
 extension TrackedEntityProgramOwner {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -376,6 +387,7 @@ extension TrackedEntityProgramOwner {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("organisationUnit", self.organisationUnit)
@@ -470,6 +482,7 @@ public struct TrackedEntityType: MetadataModel {
 }
 
 extension TrackedEntityType {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -511,6 +524,7 @@ extension TrackedEntityType {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -614,6 +628,7 @@ public struct TrackedEntityTypeAttribute: MetadataModel {
 }
 
 extension TrackedEntityTypeAttribute {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -647,6 +662,7 @@ extension TrackedEntityTypeAttribute {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -712,6 +728,7 @@ public struct TrackerAttribute: DHIS2Model {
 }
 
 extension TrackerAttribute {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _attribute: String? = nil
         var _code: String? = nil
@@ -753,6 +770,7 @@ extension TrackerAttribute {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attribute", self.attribute)
@@ -799,6 +817,7 @@ public struct TrackerDataValue: DHIS2Model {
 }
 
 extension TrackerDataValue {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -817,6 +836,7 @@ extension TrackerDataValue {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("createdAt", self.createdAt)
@@ -852,6 +872,7 @@ public struct TrackerDataView: DHIS2Model {
 }
 
 extension TrackerDataView {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -864,6 +885,7 @@ extension TrackerDataView {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attributes", self.attributes)
@@ -939,6 +961,7 @@ public struct TrackerEnrollment: DHIS2Model {
 }
 
 extension TrackerEnrollment {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _attributeOptionCombo: String? = nil
         var _attributes: [TrackerAttribute]? = nil
@@ -1025,6 +1048,7 @@ extension TrackerEnrollment {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attributeOptionCombo", self.attributeOptionCombo)
@@ -1127,6 +1151,7 @@ public struct TrackerEvent: DHIS2Model {
 }
 
 extension TrackerEvent {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1165,6 +1190,7 @@ extension TrackerEvent {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("assignedUser", self.assignedUser)
@@ -1224,6 +1250,7 @@ public struct TrackerNote: DHIS2Model {
 }
 
 extension TrackerNote {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1239,6 +1266,7 @@ extension TrackerNote {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("createdBy", self.createdBy)
@@ -1271,6 +1299,7 @@ public struct TrackerProgramOwner: DHIS2Model {
 }
 
 extension TrackerProgramOwner {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1284,6 +1313,7 @@ extension TrackerProgramOwner {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("orgUnit", self.orgUnit)
@@ -1328,6 +1358,7 @@ public struct TrackerRelationship: DHIS2Model {
 }
 
 extension TrackerRelationship {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1348,6 +1379,7 @@ extension TrackerRelationship {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("bidirectional", self.bidirectional)
@@ -1385,6 +1417,7 @@ public struct TrackerRelationshipItem: DHIS2Model {
 }
 
 extension TrackerRelationshipItem {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1398,6 +1431,7 @@ extension TrackerRelationshipItem {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("enrollment", self.enrollment)
@@ -1458,6 +1492,7 @@ public struct TrackerTrackedEntity: DHIS2Model {
 }
 
 extension TrackerTrackedEntity {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1486,6 +1521,7 @@ extension TrackerTrackedEntity {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attributes", self.attributes)
@@ -1535,6 +1571,7 @@ public struct TrackerUser: DHIS2Model {
 }
 
 extension TrackerUser {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1550,6 +1587,7 @@ extension TrackerUser {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("displayName", self.displayName)
@@ -1582,6 +1620,7 @@ public struct Translation: DHIS2Model {
 }
 
 extension Translation {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1595,6 +1634,7 @@ extension Translation {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("locale", self.locale)
@@ -1757,6 +1797,7 @@ public struct User: MetadataModel {
 }
 
 extension User {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1829,6 +1870,7 @@ extension User {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

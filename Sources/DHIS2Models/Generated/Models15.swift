@@ -24,6 +24,7 @@ public struct UserAccess: MetadataModel {
 }
 
 extension UserAccess {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -37,6 +38,7 @@ extension UserAccess {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -111,6 +113,7 @@ public struct UserCredentialsDto: MetadataModel {
 }
 
 extension UserCredentialsDto {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -145,6 +148,7 @@ extension UserCredentialsDto {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -200,6 +204,7 @@ public struct UserDto: DHIS2Model {
 }
 
 extension UserDto {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -215,6 +220,7 @@ extension UserDto {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("code", self.code)
@@ -291,6 +297,7 @@ public struct UserGroup: MetadataModel {
 }
 
 extension UserGroup {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -321,6 +328,7 @@ extension UserGroup {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -370,6 +378,7 @@ public struct UserGroupAccess: MetadataModel {
 }
 
 extension UserGroupAccess {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -383,6 +392,7 @@ extension UserGroupAccess {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -415,6 +425,7 @@ public struct UserInfoSnapshot: DHIS2Model {
 }
 
 extension UserInfoSnapshot {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -429,6 +440,7 @@ extension UserInfoSnapshot {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("firstName", self.firstName)
@@ -463,6 +475,7 @@ public struct UserMessage: DHIS2Model {
 }
 
 extension UserMessage {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -477,6 +490,7 @@ extension UserMessage {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("followUp", self.followUp)
@@ -552,6 +566,7 @@ public struct UserRole: MetadataModel {
 }
 
 extension UserRole {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -582,6 +597,7 @@ extension UserRole {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -651,6 +667,7 @@ public struct UserSettings: DHIS2Model {
 }
 
 extension UserSettings {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -675,6 +692,7 @@ extension UserSettings {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("analysisDisplayProperty", self.analysisDisplayProperty)
@@ -767,6 +785,7 @@ public struct ValidationNotificationTemplate: MetadataModel {
 }
 
 extension ValidationNotificationTemplate {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -802,6 +821,7 @@ extension ValidationNotificationTemplate {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -874,6 +894,7 @@ public struct ValidationResult: MetadataModel {
 }
 
 extension ValidationResult {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -894,6 +915,7 @@ extension ValidationResult {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("attributeOptionCombo", self.attributeOptionCombo)
@@ -1019,6 +1041,7 @@ public struct ValidationRule: MetadataModel {
 }
 
 extension ValidationRule {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1070,6 +1093,7 @@ extension ValidationRule {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1176,6 +1200,7 @@ public struct ValidationRuleGroup: MetadataModel {
 }
 
 extension ValidationRuleGroup {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1204,6 +1229,7 @@ extension ValidationRuleGroup {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)
@@ -1512,6 +1538,7 @@ public struct Visualization: MetadataModel {
 }
 
 extension Visualization {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -1639,6 +1666,7 @@ extension Visualization {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("access", self.access)

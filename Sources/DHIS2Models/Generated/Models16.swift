@@ -34,6 +34,7 @@ public struct VisualizationFontStyle: DHIS2Model {
 }
 
 extension VisualizationFontStyle {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         self.init()
         try reader.beginObject()
@@ -53,6 +54,7 @@ extension VisualizationFontStyle {
         }
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("baseLineLabel", self.baseLineLabel)
@@ -88,6 +90,7 @@ public struct VisualizationIcon: DHIS2Model {
 }
 
 extension VisualizationIcon {
+    /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
         var _type: IconType? = nil
         var unknownMembers: [String: JSONValue] = [:]
@@ -105,6 +108,7 @@ extension VisualizationIcon {
         self.unknownMembers = unknownMembers
     }
 
+    /// Writes the set properties, then `unknownMembers`.
     public func writeJSON(to writer: inout DHIS2JSONWriter) {
         writer.beginObject()
         writer.member("type", self.type)

@@ -9,8 +9,10 @@
 ///
 /// Source: `org.hisp.dhis.common.AccessLevel`.
 public struct AccessLevel: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -27,6 +29,7 @@ public struct AccessLevel: DHIS2Vocabulary {
     /// `CLOSED`, 2.41–2.44.
     public static let closed = AccessLevel(rawValue: "CLOSED")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [AccessLevel] = [
         .`open`,
         .audited,
@@ -43,8 +46,10 @@ public struct AccessLevel: DHIS2Vocabulary {
 ///
 /// Source: `AggregationType`, `org.hisp.dhis.analytics.AggregationType`.
 public struct AggregationType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -112,6 +117,7 @@ public struct AggregationType: DHIS2Vocabulary {
     /// `DEFAULT`, 2.41–2.44.
     public static let `default` = AggregationType(rawValue: "DEFAULT")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [AggregationType] = [
         .sum,
         .average,
@@ -145,8 +151,10 @@ public struct AggregationType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.analytics.AnalyticsFavoriteType`.
 public struct AnalyticsFavoriteType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -169,6 +177,7 @@ public struct AnalyticsFavoriteType: DHIS2Vocabulary {
     /// `DATASET_REPORT`, 2.41–2.44.
     public static let datasetReport = AnalyticsFavoriteType(rawValue: "DATASET_REPORT")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [AnalyticsFavoriteType] = [
         .visualization,
         .eventVisualization,
@@ -187,8 +196,10 @@ public struct AnalyticsFavoriteType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.program.AnalyticsPeriodBoundaryType`.
 public struct AnalyticsPeriodBoundaryType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -205,6 +216,7 @@ public struct AnalyticsPeriodBoundaryType: DHIS2Vocabulary {
     /// `AFTER_END_OF_REPORTING_PERIOD`, 2.41–2.44.
     public static let afterEndOfReportingPeriod = AnalyticsPeriodBoundaryType(rawValue: "AFTER_END_OF_REPORTING_PERIOD")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [AnalyticsPeriodBoundaryType] = [
         .beforeStartOfReportingPeriod,
         .beforeEndOfReportingPeriod,
@@ -221,8 +233,10 @@ public struct AnalyticsPeriodBoundaryType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.analytics.AnalyticsTablePhase`.
 public struct AnalyticsTablePhase: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -233,6 +247,7 @@ public struct AnalyticsTablePhase: DHIS2Vocabulary {
     /// `ANALYTICS_TABLE_POPULATED`, 2.41–2.44.
     public static let analyticsTablePopulated = AnalyticsTablePhase(rawValue: "ANALYTICS_TABLE_POPULATED")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [AnalyticsTablePhase] = [
         .resourceTablePopulated,
         .analyticsTablePopulated,
@@ -247,8 +262,10 @@ public struct AnalyticsTablePhase: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.analytics.AnalyticsTableType`.
 public struct AnalyticsTableType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -286,6 +303,7 @@ public struct AnalyticsTableType: DHIS2Vocabulary {
     /// `TRACKED_ENTITY_INSTANCE`, 2.41–2.44.
     public static let trackedEntityInstance = AnalyticsTableType(rawValue: "TRACKED_ENTITY_INSTANCE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [AnalyticsTableType] = [
         .dataValue,
         .completeness,
@@ -309,8 +327,10 @@ public struct AnalyticsTableType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.program.AnalyticsType`.
 public struct AnalyticsType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -321,6 +341,7 @@ public struct AnalyticsType: DHIS2Vocabulary {
     /// `ENROLLMENT`, 2.41–2.44.
     public static let enrollment = AnalyticsType(rawValue: "ENROLLMENT")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [AnalyticsType] = [
         .event,
         .enrollment,
@@ -335,8 +356,10 @@ public struct AnalyticsType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.security.apikey.ApiTokenType`.
 public struct ApiTokenType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -347,6 +370,7 @@ public struct ApiTokenType: DHIS2Vocabulary {
     /// `PERSONAL_ACCESS_TOKEN_V2`, 2.41–2.44.
     public static let personalAccessTokenV2 = ApiTokenType(rawValue: "PERSONAL_ACCESS_TOKEN_V2")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ApiTokenType] = [
         .personalAccessTokenV1,
         .personalAccessTokenV2,
@@ -361,8 +385,10 @@ public struct ApiTokenType: DHIS2Vocabulary {
 ///
 /// Source: `AssignedUserSelectionMode`.
 public struct AssignedUserSelectionMode: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -382,6 +408,7 @@ public struct AssignedUserSelectionMode: DHIS2Vocabulary {
     /// `ALL`, 2.42+.
     public static let all = AssignedUserSelectionMode(rawValue: "ALL")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [AssignedUserSelectionMode] = [
         .current,
         .provided,
@@ -399,8 +426,10 @@ public struct AssignedUserSelectionMode: DHIS2Vocabulary {
 ///
 /// Source: `AxisType`.
 public struct AxisType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -411,6 +440,7 @@ public struct AxisType: DHIS2Vocabulary {
     /// `RANGE`, 2.42+.
     public static let range = AxisType(rawValue: "RANGE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [AxisType] = [
         .domain,
         .range,
@@ -425,8 +455,10 @@ public struct AxisType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.cache.CacheStrategy`.
 public struct CacheStrategy: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -461,6 +493,7 @@ public struct CacheStrategy: DHIS2Vocabulary {
     /// `RESPECT_SYSTEM_SETTING`, 2.41–2.44.
     public static let respectSystemSetting = CacheStrategy(rawValue: "RESPECT_SYSTEM_SETTING")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [CacheStrategy] = [
         .noCache,
         .cache1Minute,
@@ -483,8 +516,10 @@ public struct CacheStrategy: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.sms.command.CompletenessMethod`.
 public struct CompletenessMethod: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -498,6 +533,7 @@ public struct CompletenessMethod: DHIS2Vocabulary {
     /// `DO_NOT_MARK_COMPLETE`, 2.41–2.44.
     public static let doNotMarkComplete = CompletenessMethod(rawValue: "DO_NOT_MARK_COMPLETE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [CompletenessMethod] = [
         .allDatavalue,
         .atLeastOneDatavalue,
@@ -513,8 +549,10 @@ public struct CompletenessMethod: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.dashboard.DashboardItemShape`.
 public struct DashboardItemShape: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -528,6 +566,7 @@ public struct DashboardItemShape: DHIS2Vocabulary {
     /// `FULL_WIDTH`, 2.41–2.44.
     public static let fullWidth = DashboardItemShape(rawValue: "FULL_WIDTH")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DashboardItemShape] = [
         .normal,
         .doubleWidth,
@@ -543,8 +582,10 @@ public struct DashboardItemShape: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.dashboard.DashboardItemType`.
 public struct DashboardItemType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -582,6 +623,7 @@ public struct DashboardItemType: DHIS2Vocabulary {
     /// `APP`, 2.41–2.44.
     public static let app = DashboardItemType(rawValue: "APP")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DashboardItemType] = [
         .visualization,
         .eventVisualization,
@@ -605,8 +647,10 @@ public struct DashboardItemType: DHIS2Vocabulary {
 ///
 /// Source: `DataDimensionItemType`.
 public struct DataDimensionItemType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -647,6 +691,7 @@ public struct DataDimensionItemType: DHIS2Vocabulary {
     /// `VALIDATION_RULE`, 2.42+.
     public static let validationRule = DataDimensionItemType(rawValue: "VALIDATION_RULE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DataDimensionItemType] = [
         .indicator,
         .dataElement,
@@ -671,8 +716,10 @@ public struct DataDimensionItemType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.DataDimensionType`.
 public struct DataDimensionType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -683,6 +730,7 @@ public struct DataDimensionType: DHIS2Vocabulary {
     /// `ATTRIBUTE`, 2.41–2.44.
     public static let attribute = DataDimensionType(rawValue: "ATTRIBUTE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DataDimensionType] = [
         .disaggregation,
         .attribute,
@@ -697,8 +745,10 @@ public struct DataDimensionType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.dataelement.DataElementDomain`.
 public struct DataElementDomain: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -709,6 +759,7 @@ public struct DataElementDomain: DHIS2Vocabulary {
     /// `TRACKER`, 2.41–2.44.
     public static let tracker = DataElementDomain(rawValue: "TRACKER")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DataElementDomain] = [
         .aggregate,
         .tracker,
@@ -723,8 +774,10 @@ public struct DataElementDomain: DHIS2Vocabulary {
 ///
 /// Source: `DataIntegritySeverity`.
 public struct DataIntegritySeverity: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -741,6 +794,7 @@ public struct DataIntegritySeverity: DHIS2Vocabulary {
     /// `CRITICAL`, 2.42+.
     public static let critical = DataIntegritySeverity(rawValue: "CRITICAL")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DataIntegritySeverity] = [
         .info,
         .warning,
@@ -757,8 +811,10 @@ public struct DataIntegritySeverity: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.dataset.notifications.DataSetNotificationRecipient`.
 public struct DataSetNotificationRecipient: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -769,6 +825,7 @@ public struct DataSetNotificationRecipient: DHIS2Vocabulary {
     /// `USER_GROUP`, 2.41–2.44.
     public static let userGroup = DataSetNotificationRecipient(rawValue: "USER_GROUP")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DataSetNotificationRecipient] = [
         .organisationUnitContact,
         .userGroup,
@@ -783,8 +840,10 @@ public struct DataSetNotificationRecipient: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.dataset.notifications.DataSetNotificationTrigger`.
 public struct DataSetNotificationTrigger: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -795,6 +854,7 @@ public struct DataSetNotificationTrigger: DHIS2Vocabulary {
     /// `SCHEDULED_DAYS`, 2.41–2.44.
     public static let scheduledDays = DataSetNotificationTrigger(rawValue: "SCHEDULED_DAYS")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DataSetNotificationTrigger] = [
         .dataSetCompletion,
         .scheduledDays,
@@ -809,8 +869,10 @@ public struct DataSetNotificationTrigger: DHIS2Vocabulary {
 ///
 /// Source: `DatePeriodType`.
 public struct DatePeriodType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -821,6 +883,7 @@ public struct DatePeriodType: DHIS2Vocabulary {
     /// `ABSOLUTE`, 2.42+.
     public static let absolute = DatePeriodType(rawValue: "ABSOLUTE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DatePeriodType] = [
         .relative,
         .absolute,
@@ -835,12 +898,15 @@ public struct DatePeriodType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.DeliveryChannel`.
 public struct DeliveryChannel: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DeliveryChannel] = [
     ]
 }
@@ -853,8 +919,10 @@ public struct DeliveryChannel: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.DigitGroupSeparator`.
 public struct DigitGroupSeparator: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -868,6 +936,7 @@ public struct DigitGroupSeparator: DHIS2Vocabulary {
     /// `NONE`, 2.41–2.44.
     public static let none = DigitGroupSeparator(rawValue: "NONE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DigitGroupSeparator] = [
         .comma,
         .space,
@@ -883,8 +952,10 @@ public struct DigitGroupSeparator: DHIS2Vocabulary {
 ///
 /// Source: `DimensionAttribute`.
 public struct DimensionAttribute: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -898,6 +969,7 @@ public struct DimensionAttribute: DHIS2Vocabulary {
     /// `FILTER`, 2.42+.
     public static let filter = DimensionAttribute(rawValue: "FILTER")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DimensionAttribute] = [
         .column,
         .row,
@@ -913,8 +985,10 @@ public struct DimensionAttribute: DHIS2Vocabulary {
 ///
 /// Source: `DimensionItemType`, `org.hisp.dhis.common.DimensionItemType`.
 public struct DimensionItemType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -973,6 +1047,7 @@ public struct DimensionItemType: DHIS2Vocabulary {
     /// `PROGRAM_ATTRIBUTE_OPTION`, 2.42+.
     public static let programAttributeOption = DimensionItemType(rawValue: "PROGRAM_ATTRIBUTE_OPTION")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DimensionItemType] = [
         .dataElement,
         .dataElementOperand,
@@ -1003,8 +1078,10 @@ public struct DimensionItemType: DHIS2Vocabulary {
 ///
 /// Source: `DimensionType`, `org.hisp.dhis.common.DimensionType`.
 public struct DimensionType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1066,6 +1143,7 @@ public struct DimensionType: DHIS2Vocabulary {
     /// `PROGRAM_STATUS`, 2.43+.
     public static let programStatus = DimensionType(rawValue: "PROGRAM_STATUS")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DimensionType] = [
         .dataX,
         .programDataElement,
@@ -1097,8 +1175,10 @@ public struct DimensionType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.DisplayDensity`.
 public struct DisplayDensity: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1115,6 +1195,7 @@ public struct DisplayDensity: DHIS2Vocabulary {
     /// `NONE`, 2.41–2.44.
     public static let none = DisplayDensity(rawValue: "NONE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DisplayDensity] = [
         .comfortable,
         .normal,
@@ -1131,8 +1212,10 @@ public struct DisplayDensity: DHIS2Vocabulary {
 ///
 /// Source: `DisplayProperty`.
 public struct DisplayProperty: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1143,6 +1226,7 @@ public struct DisplayProperty: DHIS2Vocabulary {
     /// `SHORTNAME`, 2.42+.
     public static let shortname = DisplayProperty(rawValue: "SHORTNAME")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [DisplayProperty] = [
         .name,
         .shortname,
@@ -1157,8 +1241,10 @@ public struct DisplayProperty: DHIS2Vocabulary {
 ///
 /// Source: `EmbeddedProvider`.
 public struct EmbeddedProvider: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1166,6 +1252,7 @@ public struct EmbeddedProvider: DHIS2Vocabulary {
     /// `SUPERSET`, 2.42+.
     public static let superset = EmbeddedProvider(rawValue: "SUPERSET")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [EmbeddedProvider] = [
         .superset,
     ]
@@ -1179,8 +1266,10 @@ public struct EmbeddedProvider: DHIS2Vocabulary {
 ///
 /// Source: `EnrollmentStatus`, `org.hisp.dhis.program.EnrollmentStatus`, `org.hisp.dhis.program.ProgramStatus`.
 public struct EnrollmentStatus: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1194,6 +1283,7 @@ public struct EnrollmentStatus: DHIS2Vocabulary {
     /// `CANCELLED`, 2.41–2.44.
     public static let cancelled = EnrollmentStatus(rawValue: "CANCELLED")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [EnrollmentStatus] = [
         .active,
         .completed,
@@ -1209,8 +1299,10 @@ public struct EnrollmentStatus: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.analytics.EventDataType`.
 public struct EventDataType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1221,6 +1313,7 @@ public struct EventDataType: DHIS2Vocabulary {
     /// `EVENTS`, 2.41–2.44.
     public static let events = EventDataType(rawValue: "EVENTS")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [EventDataType] = [
         .aggregatedValues,
         .events,
@@ -1235,8 +1328,10 @@ public struct EventDataType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.analytics.EventOutputType`.
 public struct EventOutputType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1250,6 +1345,7 @@ public struct EventOutputType: DHIS2Vocabulary {
     /// `TRACKED_ENTITY_INSTANCE`, 2.41–2.44.
     public static let trackedEntityInstance = EventOutputType(rawValue: "TRACKED_ENTITY_INSTANCE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [EventOutputType] = [
         .event,
         .enrollment,
@@ -1265,8 +1361,10 @@ public struct EventOutputType: DHIS2Vocabulary {
 ///
 /// Source: `EventStatus`, `org.hisp.dhis.event.EventStatus`, `org.hisp.dhis.mapping.EventStatus`.
 public struct EventStatus: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1289,6 +1387,7 @@ public struct EventStatus: DHIS2Vocabulary {
     /// `SKIPPED`, 2.41–2.44.
     public static let skipped = EventStatus(rawValue: "SKIPPED")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [EventStatus] = [
         .active,
         .completed,
@@ -1307,8 +1406,10 @@ public struct EventStatus: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.eventvisualization.Attribute`.
 public struct EventVisualizationAttribute: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1322,6 +1423,7 @@ public struct EventVisualizationAttribute: DHIS2Vocabulary {
     /// `FILTER`, 2.41–2.44.
     public static let filter = EventVisualizationAttribute(rawValue: "FILTER")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [EventVisualizationAttribute] = [
         .column,
         .row,
@@ -1337,8 +1439,10 @@ public struct EventVisualizationAttribute: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.eventvisualization.EventVisualizationType`.
 public struct EventVisualizationType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1394,6 +1498,7 @@ public struct EventVisualizationType: DHIS2Vocabulary {
     /// `BUBBLE`, 2.41–2.44.
     public static let bubble = EventVisualizationType(rawValue: "BUBBLE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [EventVisualizationType] = [
         .column,
         .stackedColumn,
@@ -1423,8 +1528,10 @@ public struct EventVisualizationType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.organisationunit.FeatureType`.
 public struct FeatureType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1444,6 +1551,7 @@ public struct FeatureType: DHIS2Vocabulary {
     /// `SYMBOL`, 2.41–2.44.
     public static let symbol = FeatureType(rawValue: "SYMBOL")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [FeatureType] = [
         .none,
         .multiPolygon,
@@ -1461,8 +1569,10 @@ public struct FeatureType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.fileresource.FileResourceDomain`.
 public struct FileResourceDomain: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1491,6 +1601,7 @@ public struct FileResourceDomain: DHIS2Vocabulary {
     /// `JOB_DATA`, 2.41–2.44.
     public static let jobData = FileResourceDomain(rawValue: "JOB_DATA")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [FileResourceDomain] = [
         .dataValue,
         .pushAnalysis,
@@ -1511,8 +1622,10 @@ public struct FileResourceDomain: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.fileresource.FileResourceStorageStatus`.
 public struct FileResourceStorageStatus: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1526,6 +1639,7 @@ public struct FileResourceStorageStatus: DHIS2Vocabulary {
     /// `STORED`, 2.41–2.44.
     public static let stored = FileResourceStorageStatus(rawValue: "STORED")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [FileResourceStorageStatus] = [
         .none,
         .pending,
@@ -1541,8 +1655,10 @@ public struct FileResourceStorageStatus: DHIS2Vocabulary {
 ///
 /// Source: `Font`.
 public struct Font: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1559,6 +1675,7 @@ public struct Font: DHIS2Vocabulary {
     /// `ROBOTO`, 2.42+.
     public static let roboto = Font(rawValue: "ROBOTO")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [Font] = [
         .arial,
         .sansSerif,
@@ -1575,8 +1692,10 @@ public struct Font: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.FontSize`.
 public struct FontSize: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1590,6 +1709,7 @@ public struct FontSize: DHIS2Vocabulary {
     /// `SMALL`, 2.41–2.44.
     public static let small = FontSize(rawValue: "SMALL")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [FontSize] = [
         .large,
         .normal,
@@ -1605,8 +1725,10 @@ public struct FontSize: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.dataset.FormType`.
 public struct FormType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1623,6 +1745,7 @@ public struct FormType: DHIS2Vocabulary {
     /// `SECTION_MULTIORG`, 2.41–2.44.
     public static let sectionMultiorg = FormType(rawValue: "SECTION_MULTIORG")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [FormType] = [
         .`default`,
         .custom,
@@ -1639,8 +1762,10 @@ public struct FormType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.HideEmptyItemStrategy`.
 public struct HideEmptyItemStrategy: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1660,6 +1785,7 @@ public struct HideEmptyItemStrategy: DHIS2Vocabulary {
     /// `ALL`, 2.41–2.44.
     public static let all = HideEmptyItemStrategy(rawValue: "ALL")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [HideEmptyItemStrategy] = [
         .none,
         .beforeFirst,
@@ -1677,8 +1803,10 @@ public struct HideEmptyItemStrategy: DHIS2Vocabulary {
 ///
 /// Source: `IconType`.
 public struct IconType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1686,6 +1814,7 @@ public struct IconType: DHIS2Vocabulary {
     /// `DATA_ITEM`, 2.42+.
     public static let dataItem = IconType(rawValue: "DATA_ITEM")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [IconType] = [
         .dataItem,
     ]
@@ -1699,8 +1828,10 @@ public struct IconType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.mapping.ImageFormat`.
 public struct ImageFormat: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1711,6 +1842,7 @@ public struct ImageFormat: DHIS2Vocabulary {
     /// `JPG`, 2.41–2.44.
     public static let jpg = ImageFormat(rawValue: "JPG")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ImageFormat] = [
         .png,
         .jpg,
@@ -1725,8 +1857,10 @@ public struct ImageFormat: DHIS2Vocabulary {
 ///
 /// Source: `ImportStrategy`.
 public struct ImportStrategy: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1758,6 +1892,7 @@ public struct ImportStrategy: DHIS2Vocabulary {
     /// `DELETES`, 2.42+.
     public static let deletes = ImportStrategy(rawValue: "DELETES")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ImportStrategy] = [
         .create,
         .update,
@@ -1779,8 +1914,10 @@ public struct ImportStrategy: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.validation.Importance`.
 public struct Importance: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1794,6 +1931,7 @@ public struct Importance: DHIS2Vocabulary {
     /// `LOW`, 2.41–2.44.
     public static let low = Importance(rawValue: "LOW")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [Importance] = [
         .high,
         .medium,
@@ -1809,8 +1947,10 @@ public struct Importance: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.scheduling.JobStatus`.
 public struct JobStatus: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -1836,6 +1976,7 @@ public struct JobStatus: DHIS2Vocabulary {
     /// `NOT_STARTED`, 2.41–2.44.
     public static let notStarted = JobStatus(rawValue: "NOT_STARTED")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [JobStatus] = [
         .running,
         .scheduled,
@@ -1855,8 +1996,10 @@ public struct JobStatus: DHIS2Vocabulary {
 ///
 /// Source: `JobType`, `org.hisp.dhis.scheduling.JobType`.
 public struct JobType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2011,6 +2154,7 @@ public struct JobType: DHIS2Vocabulary {
     /// `TRACKER_TRIGRAM_INDEX_MAINTENANCE`, 2.43+.
     public static let trackerTrigramIndexMaintenance = JobType(rawValue: "TRACKER_TRIGRAM_INDEX_MAINTENANCE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [JobType] = [
         .dataIntegrity,
         .dataIntegrityDetails,
@@ -2073,8 +2217,10 @@ public struct JobType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.legend.LegendDisplayStrategy`.
 public struct LegendDisplayStrategy: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2085,6 +2231,7 @@ public struct LegendDisplayStrategy: DHIS2Vocabulary {
     /// `BY_DATA_ITEM`, 2.41–2.44.
     public static let byDataItem = LegendDisplayStrategy(rawValue: "BY_DATA_ITEM")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [LegendDisplayStrategy] = [
         .fixed,
         .byDataItem,
@@ -2099,8 +2246,10 @@ public struct LegendDisplayStrategy: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.legend.LegendDisplayStyle`.
 public struct LegendDisplayStyle: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2111,6 +2260,7 @@ public struct LegendDisplayStyle: DHIS2Vocabulary {
     /// `TEXT`, 2.41–2.44.
     public static let text = LegendDisplayStyle(rawValue: "TEXT")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [LegendDisplayStyle] = [
         .fill,
         .text,
@@ -2125,8 +2275,10 @@ public struct LegendDisplayStyle: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.mapping.MapLayerPosition`.
 public struct MapLayerPosition: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2137,6 +2289,7 @@ public struct MapLayerPosition: DHIS2Vocabulary {
     /// `OVERLAY`, 2.41–2.44.
     public static let overlay = MapLayerPosition(rawValue: "OVERLAY")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MapLayerPosition] = [
         .basemap,
         .overlay,
@@ -2151,8 +2304,10 @@ public struct MapLayerPosition: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.mapping.MapService`.
 public struct MapService: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2175,6 +2330,7 @@ public struct MapService: DHIS2Vocabulary {
     /// `ARCGIS_FEATURE`, 2.41–2.44.
     public static let arcgisFeature = MapService(rawValue: "ARCGIS_FEATURE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MapService] = [
         .wms,
         .tms,
@@ -2193,8 +2349,10 @@ public struct MapService: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.mapping.MapViewRenderingStrategy`.
 public struct MapViewRenderingStrategy: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2208,6 +2366,7 @@ public struct MapViewRenderingStrategy: DHIS2Vocabulary {
     /// `TIMELINE`, 2.41–2.44.
     public static let timeline = MapViewRenderingStrategy(rawValue: "TIMELINE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MapViewRenderingStrategy] = [
         .single,
         .splitByPeriod,
@@ -2223,8 +2382,10 @@ public struct MapViewRenderingStrategy: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.message.MessageConversationPriority`.
 public struct MessageConversationPriority: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2241,6 +2402,7 @@ public struct MessageConversationPriority: DHIS2Vocabulary {
     /// `HIGH`, 2.41–2.44.
     public static let high = MessageConversationPriority(rawValue: "HIGH")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MessageConversationPriority] = [
         .none,
         .low,
@@ -2257,8 +2419,10 @@ public struct MessageConversationPriority: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.message.MessageConversationStatus`.
 public struct MessageConversationStatus: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2278,6 +2442,7 @@ public struct MessageConversationStatus: DHIS2Vocabulary {
     /// `SOLVED`, 2.41–2.44.
     public static let solved = MessageConversationStatus(rawValue: "SOLVED")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MessageConversationStatus] = [
         .none,
         .`open`,
@@ -2295,8 +2460,10 @@ public struct MessageConversationStatus: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.message.MessageType`.
 public struct MessageType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2316,6 +2483,7 @@ public struct MessageType: DHIS2Vocabulary {
     /// `SYSTEM_VERSION_UPDATE`, 2.41–2.44.
     public static let systemVersionUpdate = MessageType(rawValue: "SYSTEM_VERSION_UPDATE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MessageType] = [
         .`private`,
         .system,
@@ -2333,8 +2501,10 @@ public struct MessageType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.metadata.MetadataProposalStatus`.
 public struct MetadataProposalStatus: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2351,6 +2521,7 @@ public struct MetadataProposalStatus: DHIS2Vocabulary {
     /// `NEEDS_UPDATE`, 2.41–2.44.
     public static let needsUpdate = MetadataProposalStatus(rawValue: "NEEDS_UPDATE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MetadataProposalStatus] = [
         .proposed,
         .accepted,
@@ -2367,8 +2538,10 @@ public struct MetadataProposalStatus: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.metadata.MetadataProposalTarget`.
 public struct MetadataProposalTarget: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2376,6 +2549,7 @@ public struct MetadataProposalTarget: DHIS2Vocabulary {
     /// `ORGANISATION_UNIT`, 2.41–2.44.
     public static let organisationUnit = MetadataProposalTarget(rawValue: "ORGANISATION_UNIT")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MetadataProposalTarget] = [
         .organisationUnit,
     ]
@@ -2389,8 +2563,10 @@ public struct MetadataProposalTarget: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.metadata.MetadataProposalType`.
 public struct MetadataProposalType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2404,6 +2580,7 @@ public struct MetadataProposalType: DHIS2Vocabulary {
     /// `REMOVE`, 2.41–2.44.
     public static let remove = MetadataProposalType(rawValue: "REMOVE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MetadataProposalType] = [
         .add,
         .update,
@@ -2419,8 +2596,10 @@ public struct MetadataProposalType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.expression.MissingValueStrategy`.
 public struct MissingValueStrategy: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2434,6 +2613,7 @@ public struct MissingValueStrategy: DHIS2Vocabulary {
     /// `NEVER_SKIP`, 2.41–2.44.
     public static let neverSkip = MissingValueStrategy(rawValue: "NEVER_SKIP")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [MissingValueStrategy] = [
         .skipIfAnyValueMissing,
         .skipIfAllValuesMissing,
@@ -2449,8 +2629,10 @@ public struct MissingValueStrategy: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.visualization.NormalizedOutlierMethod`.
 public struct NormalizedOutlierMethod: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2458,6 +2640,7 @@ public struct NormalizedOutlierMethod: DHIS2Vocabulary {
     /// `Y_RESIDUALS_LINEAR`, 2.41–2.44.
     public static let yResidualsLinear = NormalizedOutlierMethod(rawValue: "Y_RESIDUALS_LINEAR")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [NormalizedOutlierMethod] = [
         .yResidualsLinear,
     ]
@@ -2471,8 +2654,10 @@ public struct NormalizedOutlierMethod: DHIS2Vocabulary {
 ///
 /// Source: `NotificationDataType`.
 public struct NotificationDataType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2480,6 +2665,7 @@ public struct NotificationDataType: DHIS2Vocabulary {
     /// `PARAMETERS`, 2.42+.
     public static let parameters = NotificationDataType(rawValue: "PARAMETERS")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [NotificationDataType] = [
         .parameters,
     ]
@@ -2493,8 +2679,10 @@ public struct NotificationDataType: DHIS2Vocabulary {
 ///
 /// Source: `NotificationLevel`.
 public struct NotificationLevel: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2517,6 +2705,7 @@ public struct NotificationLevel: DHIS2Vocabulary {
     /// `ERROR`, 2.42+.
     public static let error = NotificationLevel(rawValue: "ERROR")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [NotificationLevel] = [
         .off,
         .debug,
@@ -2535,8 +2724,10 @@ public struct NotificationLevel: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.program.notification.NotificationTrigger`.
 public struct NotificationTrigger: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2559,6 +2750,7 @@ public struct NotificationTrigger: DHIS2Vocabulary {
     /// `SCHEDULED_DAYS_ENROLLMENT_DATE`, 2.41–2.44.
     public static let scheduledDaysEnrollmentDate = NotificationTrigger(rawValue: "SCHEDULED_DAYS_ENROLLMENT_DATE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [NotificationTrigger] = [
         .enrollment,
         .completion,
@@ -2577,8 +2769,10 @@ public struct NotificationTrigger: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.analytics.NumberType`.
 public struct NumberType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2592,6 +2786,7 @@ public struct NumberType: DHIS2Vocabulary {
     /// `COLUMN_PERCENTAGE`, 2.41–2.44.
     public static let columnPercentage = NumberType(rawValue: "COLUMN_PERCENTAGE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [NumberType] = [
         .value,
         .rowPercentage,
@@ -2607,8 +2802,10 @@ public struct NumberType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.expression.Operator`.
 public struct Operator: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2637,6 +2834,7 @@ public struct Operator: DHIS2Vocabulary {
     /// `exclusive_pair`, 2.41–2.44.
     public static let exclusivePair = Operator(rawValue: "exclusive_pair")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [Operator] = [
         .equalTo,
         .notEqualTo,
@@ -2657,8 +2855,10 @@ public struct Operator: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.OrganisationUnitDescendants`.
 public struct OrganisationUnitDescendants: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2669,6 +2869,7 @@ public struct OrganisationUnitDescendants: DHIS2Vocabulary {
     /// `DESCENDANTS`, 2.41–2.44.
     public static let descendants = OrganisationUnitDescendants(rawValue: "DESCENDANTS")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [OrganisationUnitDescendants] = [
         .selected,
         .descendants,
@@ -2683,8 +2884,10 @@ public struct OrganisationUnitDescendants: DHIS2Vocabulary {
 ///
 /// Source: `OrganisationUnitSelectionMode`, `org.hisp.dhis.common.OrganisationUnitSelectionMode`.
 public struct OrganisationUnitSelectionMode: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2707,6 +2910,7 @@ public struct OrganisationUnitSelectionMode: DHIS2Vocabulary {
     /// `ALL`, 2.41–2.44.
     public static let all = OrganisationUnitSelectionMode(rawValue: "ALL")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [OrganisationUnitSelectionMode] = [
         .selected,
         .children,
@@ -2725,8 +2929,10 @@ public struct OrganisationUnitSelectionMode: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.visualization.OutlierMethod`.
 public struct OutlierMethod: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2740,6 +2946,7 @@ public struct OutlierMethod: DHIS2Vocabulary {
     /// `MODIFIED_Z_SCORE`, 2.41–2.44.
     public static let modifiedZScore = OutlierMethod(rawValue: "MODIFIED_Z_SCORE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [OutlierMethod] = [
         .iqr,
         .standardZScore,
@@ -2755,8 +2962,10 @@ public struct OutlierMethod: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.sms.parse.ParserType`.
 public struct ParserType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2782,6 +2991,7 @@ public struct ParserType: DHIS2Vocabulary {
     /// `EVENT_REGISTRATION_PARSER`, 2.41–2.44.
     public static let eventRegistrationParser = ParserType(rawValue: "EVENT_REGISTRATION_PARSER")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ParserType] = [
         .keyValueParser,
         .j2meParser,
@@ -2801,8 +3011,10 @@ public struct ParserType: DHIS2Vocabulary {
 ///
 /// Source: `PeriodTypeEnum`.
 public struct PeriodTypeEnum: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2882,6 +3094,7 @@ public struct PeriodTypeEnum: DHIS2Vocabulary {
     /// `FINANCIAL_YEARLY`, 2.44+.
     public static let financialYearly = PeriodTypeEnum(rawValue: "FINANCIAL_YEARLY")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [PeriodTypeEnum] = [
         .biMonthly,
         .biWeekly,
@@ -2919,8 +3132,10 @@ public struct PeriodTypeEnum: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.dashboard.design.Position`.
 public struct Position: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2931,6 +3146,7 @@ public struct Position: DHIS2Vocabulary {
     /// `END`, 2.41–2.44.
     public static let end = Position(rawValue: "END")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [Position] = [
         .start,
         .end,
@@ -2945,8 +3161,10 @@ public struct Position: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.program.notification.ProgramNotificationRecipient`.
 public struct ProgramNotificationRecipient: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -2972,6 +3190,7 @@ public struct ProgramNotificationRecipient: DHIS2Vocabulary {
     /// `WEB_HOOK`, 2.41–2.44.
     public static let webHook = ProgramNotificationRecipient(rawValue: "WEB_HOOK")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ProgramNotificationRecipient] = [
         .trackedEntityInstance,
         .organisationUnitContact,
@@ -2991,12 +3210,15 @@ public struct ProgramNotificationRecipient: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.programrule.ProgramRuleActionEvaluationEnvironment`.
 public struct ProgramRuleActionEvaluationEnvironment: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ProgramRuleActionEvaluationEnvironment] = [
     ]
 }
@@ -3009,8 +3231,10 @@ public struct ProgramRuleActionEvaluationEnvironment: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.programrule.ProgramRuleActionEvaluationTime`.
 public struct ProgramRuleActionEvaluationTime: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3024,6 +3248,7 @@ public struct ProgramRuleActionEvaluationTime: DHIS2Vocabulary {
     /// `ALWAYS`, 2.41–2.44.
     public static let always = ProgramRuleActionEvaluationTime(rawValue: "ALWAYS")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ProgramRuleActionEvaluationTime] = [
         .onDataEntry,
         .onComplete,
@@ -3039,8 +3264,10 @@ public struct ProgramRuleActionEvaluationTime: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.programrule.ProgramRuleActionType`.
 public struct ProgramRuleActionType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3099,6 +3326,7 @@ public struct ProgramRuleActionType: DHIS2Vocabulary {
     /// `SCHEDULEEVENT`, 2.43+.
     public static let scheduleevent = ProgramRuleActionType(rawValue: "SCHEDULEEVENT")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ProgramRuleActionType] = [
         .displaytext,
         .displaykeyvaluepair,
@@ -3129,8 +3357,10 @@ public struct ProgramRuleActionType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.programrule.ProgramRuleVariableSourceType`.
 public struct ProgramRuleVariableSourceType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3153,6 +3383,7 @@ public struct ProgramRuleVariableSourceType: DHIS2Vocabulary {
     /// `TEI_ATTRIBUTE`, 2.41–2.44.
     public static let teiAttribute = ProgramRuleVariableSourceType(rawValue: "TEI_ATTRIBUTE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ProgramRuleVariableSourceType] = [
         .dataelementNewestEventProgramStage,
         .dataelementNewestEventProgram,
@@ -3171,8 +3402,10 @@ public struct ProgramRuleVariableSourceType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.program.ProgramType`.
 public struct ProgramType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3183,6 +3416,7 @@ public struct ProgramType: DHIS2Vocabulary {
     /// `WITHOUT_REGISTRATION`, 2.41–2.44.
     public static let withoutRegistration = ProgramType(rawValue: "WITHOUT_REGISTRATION")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ProgramType] = [
         .withRegistration,
         .withoutRegistration,
@@ -3197,8 +3431,10 @@ public struct ProgramType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.QueryOperator`.
 public struct QueryOperator: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3257,6 +3493,7 @@ public struct QueryOperator: DHIS2Vocabulary {
     /// `NILIKE`, 2.43+.
     public static let nilike = QueryOperator(rawValue: "NILIKE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [QueryOperator] = [
         .eq,
         .gt,
@@ -3287,8 +3524,10 @@ public struct QueryOperator: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.RegressionType`.
 public struct RegressionType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3305,6 +3544,7 @@ public struct RegressionType: DHIS2Vocabulary {
     /// `LOESS`, 2.41–2.44.
     public static let loess = RegressionType(rawValue: "LOESS")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [RegressionType] = [
         .none,
         .linear,
@@ -3321,8 +3561,10 @@ public struct RegressionType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.relationship.RelationshipEntity`.
 public struct RelationshipEntity: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3336,6 +3578,7 @@ public struct RelationshipEntity: DHIS2Vocabulary {
     /// `PROGRAM_STAGE_INSTANCE`, 2.41–2.44.
     public static let programStageInstance = RelationshipEntity(rawValue: "PROGRAM_STAGE_INSTANCE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [RelationshipEntity] = [
         .trackedEntityInstance,
         .programInstance,
@@ -3351,8 +3594,10 @@ public struct RelationshipEntity: DHIS2Vocabulary {
 ///
 /// Source: `RelativePeriodEnum`.
 public struct RelativePeriodEnum: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3492,6 +3737,7 @@ public struct RelativePeriodEnum: DHIS2Vocabulary {
     /// `LAST_52_WEEKS`, 2.42+.
     public static let last52Weeks = RelativePeriodEnum(rawValue: "LAST_52_WEEKS")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [RelativePeriodEnum] = [
         .today,
         .yesterday,
@@ -3549,8 +3795,10 @@ public struct RelativePeriodEnum: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.report.ReportType`.
 public struct ReportType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3564,6 +3812,7 @@ public struct ReportType: DHIS2Vocabulary {
     /// `HTML`, 2.41–2.44.
     public static let html = ReportType(rawValue: "HTML")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ReportType] = [
         .jasperReportTable,
         .jasperJdbc,
@@ -3579,8 +3828,10 @@ public struct ReportType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.ReportingRateMetric`.
 public struct ReportingRateMetric: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3600,6 +3851,7 @@ public struct ReportingRateMetric: DHIS2Vocabulary {
     /// `EXPECTED_REPORTS`, 2.41–2.44.
     public static let expectedReports = ReportingRateMetric(rawValue: "EXPECTED_REPORTS")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ReportingRateMetric] = [
         .reportingRate,
         .reportingRateOnTime,
@@ -3617,8 +3869,10 @@ public struct ReportingRateMetric: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.resourcetable.ResourceTableType`.
 public struct ResourceTableType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3668,6 +3922,7 @@ public struct ResourceTableType: DHIS2Vocabulary {
     /// `TEI_RELATIONSHIP_COUNT`, 2.42+.
     public static let teiRelationshipCount = ResourceTableType(rawValue: "TEI_RELATIONSHIP_COUNT")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ResourceTableType] = [
         .orgUnitStructure,
         .dataSetOrgUnitCategory,
@@ -3695,8 +3950,10 @@ public struct ResourceTableType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.scheduling.SchedulingType`.
 public struct SchedulingType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3710,6 +3967,7 @@ public struct SchedulingType: DHIS2Vocabulary {
     /// `ONCE_ASAP`, 2.41–2.44.
     public static let onceAsap = SchedulingType(rawValue: "ONCE_ASAP")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [SchedulingType] = [
         .cron,
         .fixedDelay,
@@ -3725,8 +3983,10 @@ public struct SchedulingType: DHIS2Vocabulary {
 ///
 /// Source: `SectionRenderingType`.
 public struct SectionRenderingType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3740,6 +4000,7 @@ public struct SectionRenderingType: DHIS2Vocabulary {
     /// `MATRIX`, 2.43+.
     public static let matrix = SectionRenderingType(rawValue: "MATRIX")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [SectionRenderingType] = [
         .listing,
         .sequential,
@@ -3755,8 +4016,10 @@ public struct SectionRenderingType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.notification.SendStrategy`.
 public struct SendStrategy: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3767,6 +4030,7 @@ public struct SendStrategy: DHIS2Vocabulary {
     /// `SINGLE_NOTIFICATION`, 2.41–2.44.
     public static let singleNotification = SendStrategy(rawValue: "SINGLE_NOTIFICATION")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [SendStrategy] = [
         .collectiveSummary,
         .singleNotification,
@@ -3781,8 +4045,10 @@ public struct SendStrategy: DHIS2Vocabulary {
 ///
 /// Source: `SortOrder`.
 public struct SortOrder: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3793,6 +4059,7 @@ public struct SortOrder: DHIS2Vocabulary {
     /// `DESC`, 2.42+.
     public static let desc = SortOrder(rawValue: "DESC")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [SortOrder] = [
         .asc,
         .desc,
@@ -3807,8 +4074,10 @@ public struct SortOrder: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.sqlview.SqlViewType`.
 public struct SqlViewType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3822,6 +4091,7 @@ public struct SqlViewType: DHIS2Vocabulary {
     /// `QUERY`, 2.41–2.44.
     public static let query = SqlViewType(rawValue: "QUERY")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [SqlViewType] = [
         .view,
         .materializedView,
@@ -3837,8 +4107,10 @@ public struct SqlViewType: DHIS2Vocabulary {
 ///
 /// Source: `TargetType`.
 public struct TargetType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3849,6 +4121,7 @@ public struct TargetType: DHIS2Vocabulary {
     /// `EXTERNAL`, 2.42+.
     public static let external = TargetType(rawValue: "EXTERNAL")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [TargetType] = [
         .`internal`,
         .external,
@@ -3863,8 +4136,10 @@ public struct TargetType: DHIS2Vocabulary {
 ///
 /// Source: `TextAlign`.
 public struct TextAlign: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3878,6 +4153,7 @@ public struct TextAlign: DHIS2Vocabulary {
     /// `RIGHT`, 2.42+.
     public static let right = TextAlign(rawValue: "RIGHT")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [TextAlign] = [
         .left,
         .center,
@@ -3893,8 +4169,10 @@ public struct TextAlign: DHIS2Vocabulary {
 ///
 /// Source: `TextMode`.
 public struct TextMode: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3905,6 +4183,7 @@ public struct TextMode: DHIS2Vocabulary {
     /// `CUSTOM`, 2.42+.
     public static let custom = TextMode(rawValue: "CUSTOM")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [TextMode] = [
         .auto,
         .custom,
@@ -3919,8 +4198,10 @@ public struct TextMode: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.mapping.ThematicMapType`.
 public struct ThematicMapType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3931,6 +4212,7 @@ public struct ThematicMapType: DHIS2Vocabulary {
     /// `BUBBLE`, 2.41–2.44.
     public static let bubble = ThematicMapType(rawValue: "BUBBLE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ThematicMapType] = [
         .choropleth,
         .bubble,
@@ -3945,8 +4227,10 @@ public struct ThematicMapType: DHIS2Vocabulary {
 ///
 /// Source: `TotalAggregationType`, `org.hisp.dhis.common.TotalAggregationType`.
 public struct TotalAggregationType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3960,6 +4244,7 @@ public struct TotalAggregationType: DHIS2Vocabulary {
     /// `AVERAGE`, 2.42+.
     public static let average = TotalAggregationType(rawValue: "AVERAGE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [TotalAggregationType] = [
         .none,
         .sum,
@@ -3975,8 +4260,10 @@ public struct TotalAggregationType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.common.UserOrgUnitType`.
 public struct UserOrgUnitType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -3990,6 +4277,7 @@ public struct UserOrgUnitType: DHIS2Vocabulary {
     /// `TEI_SEARCH`, 2.41–2.44.
     public static let teiSearch = UserOrgUnitType(rawValue: "TEI_SEARCH")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [UserOrgUnitType] = [
         .dataCapture,
         .dataOutput,
@@ -4005,8 +4293,10 @@ public struct UserOrgUnitType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.program.ValidationStrategy`.
 public struct ValidationStrategy: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -4017,6 +4307,7 @@ public struct ValidationStrategy: DHIS2Vocabulary {
     /// `ON_UPDATE_AND_INSERT`, 2.41–2.44.
     public static let onUpdateAndInsert = ValidationStrategy(rawValue: "ON_UPDATE_AND_INSERT")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ValidationStrategy] = [
         .onComplete,
         .onUpdateAndInsert,
@@ -4031,8 +4322,10 @@ public struct ValidationStrategy: DHIS2Vocabulary {
 ///
 /// Source: `ValueType`, `org.hisp.dhis.common.ValueType`.
 public struct ValueType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -4121,6 +4414,7 @@ public struct ValueType: DHIS2Vocabulary {
     /// `GEOJSON`, 2.41–2.44.
     public static let geojson = ValueType(rawValue: "GEOJSON")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [ValueType] = [
         .text,
         .longText,
@@ -4161,8 +4455,10 @@ public struct ValueType: DHIS2Vocabulary {
 ///
 /// Source: `org.hisp.dhis.metadata.version.VersionType`.
 public struct VersionType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -4173,6 +4469,7 @@ public struct VersionType: DHIS2Vocabulary {
     /// `ATOMIC`, 2.41–2.44.
     public static let atomic = VersionType(rawValue: "ATOMIC")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [VersionType] = [
         .bestEffort,
         .atomic,
@@ -4187,8 +4484,10 @@ public struct VersionType: DHIS2Vocabulary {
 ///
 /// Source: `VisualizationType`, `org.hisp.dhis.visualization.VisualizationType`.
 public struct VisualizationType: DHIS2Vocabulary {
+    /// The wire spelling.
     public let rawValue: String
 
+    /// The value with this wire spelling, known or not.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
@@ -4244,6 +4543,7 @@ public struct VisualizationType: DHIS2Vocabulary {
     /// `OUTLIER_TABLE`, 2.41–2.44.
     public static let outlierTable = VisualizationType(rawValue: "OUTLIER_TABLE")
 
+    /// Every value DHIS2 declares in the versions above, in DHIS2's order.
     public static let knownValues: [VisualizationType] = [
         .column,
         .stackedColumn,
