@@ -72,6 +72,7 @@ struct EmulatorResponder: HTTPResponder {
                 to: request, body: body, snapshot: await state.store.snapshot, contextPath: contextPath)
                 ?? Reply.tomcatNotFound(path: path)
         }
+        if LoginPage.matches(path), request.method == .get { return LoginPage.response() }
         guard segments.first == "api" else { return Reply.tomcatNotFound(path: path) }
         segments.removeFirst()
         // `/api/42/dataElements` ≡ `/api/dataElements` (versions 28 up to the server's own are accepted).
@@ -160,15 +161,17 @@ enum APIRouter {
         case (.get, 1): return handlers.list()
         case (.post, 1): return try await handlers.create()
         case (.get, 2) where UID.isValid(segments[1]): return handlers.get(id: segments[1])
+        case (.get, 3) where UID.isValid(segments[1]):
+            return handlers.getProperty(id: segments[1], property: segments[2])
         case (.put, 2) where UID.isValid(segments[1]): return try await handlers.replace(id: segments[1])
         case (.delete, 2) where UID.isValid(segments[1]): return try await handlers.delete(id: segments[1])
+        case (.patch, 2) where UID.isValid(segments[1]): return try await handlers.patch(id: segments[1])
         default: return nil
         }
     }
 }
 
 /// Shared, immutable-by-reference state of a running emulator.
-        case (.patch, 2) where UID.isValid(segments[1]): return try await handlers.patch(id: segments[1])
 struct EmulatorState: Sendable {
     let version: EmulatedVersion
     let store: Store
