@@ -91,6 +91,22 @@ struct MetadataHandlers {
         return response
     }
 
+    /// `GET /api/<plural>/{uid}/{property}` (§3.2): `{"<property>": …}`, `fields` applying inside the property
+    /// with `:all` by default [core AbstractFullReadOnlyController.getObjectProperty]. A property the version's
+    /// schema lacks is a 404.
+    func getProperty(id: String, property name: String) -> Response {
+        guard let object = environment.snapshot.object(type.plural, id) else { return notFound(id) }
+        guard type.property(name) != nil, type.hasSchemaProperty(name) else {
+            return Reply.webMessage(
+                .notFound, message: "Property \(name) does not exist on \(type.javaName)", errorCode: "E1005")
+        }
+        let inner = FieldSelection.parse(environment.query.all("fields").joined(separator: ","), default: ":all")
+        let node = FieldNode(name: name, children: inner)
+        var response = Reply.json(view.render(object, type: type, fields: [node]))
+        response.headers[.cacheControl] = "no-cache, private"
+        return response
+    }
+
     private func notFound(_ id: String) -> Response {
         Reply.webMessage(.notFound, message: "\(type.javaName) with id \(id) could not be found.", errorCode: "E1005")
     }

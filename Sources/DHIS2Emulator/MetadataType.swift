@@ -175,14 +175,16 @@ struct MetadataType: Sendable {
 
     /// The schemas of the emulated version that have a metadata collection at `/api/<plural>`.
     /// Two have their own storage and controller instead: `apiToken` (``ApiTokenHandlers``) and `users` (the
-    /// emulator's user store, with password hashes, behind authentication and `/api/me`).
+    /// emulator's user store, with password hashes, behind authentication and `/api/me`). `eventCharts` and
+    /// `eventReports` keep an `apiEndpoint` in the 2.41–2.44 schemas, but no controller serves them any more: no
+    /// OpenAPI document of those versions has a path for them (event visualizations replaced both).
     static func servedSchemas(for version: APIVersion) -> [MetadataTypeSchema] {
         allSchemas(for: version).filter {
             $0.isMetadata && $0.apiEndpoint == "/api/" + $0.plural && !notGeneric.contains($0.plural)
         }
     }
 
-    static let notGeneric: Set<String> = ["apiToken", "users"]
+    static let notGeneric: Set<String> = ["apiToken", "users", "eventCharts", "eventReports"]
 
     /// Every generated schema the version has, in klass order.
     static func allSchemas(for version: APIVersion) -> [MetadataTypeSchema] {

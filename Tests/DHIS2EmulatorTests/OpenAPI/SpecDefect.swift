@@ -36,6 +36,14 @@ struct SpecDefect: Sendable {
                 "sharing": {…, "external": false, …}); reference §12.2 lists `external` in the embedded sharing object.
                 """),
         SpecDefect(
+            versions: 41...44,
+            kind: .undeclaredProperty(owner: "CategoryOptionCombo", property: "name", schema: ["type": "string"]),
+            evidence: """
+                The CategoryOptionCombo component omits `name`, yet every category option combination in \
+                fixtures/play/metadata.json carries one (e.g. "Provide access to primary health care"), and the \
+                2.41–2.44 /api/schemas dumps list `name` as a persisted property of CategoryOptionCombo.
+                """),
+        SpecDefect(
             versions: 42...44,
             kind: .errorResponseSchema(declared: "WebResponse", actual: "WebMessage"),
             evidence: """
