@@ -129,6 +129,12 @@ struct MetadataImporter {
         return (.success(uid: id), writes)
     }
 
+    /// Defaults set in DHIS2's constructors for required properties (`ProgramRuleAction.evaluationTime` is
+    /// `ProgramRuleActionEvaluationTime.getDefault()`, `ALWAYS`).
+    static let constructorDefaults: [String: [String: JSONValue]] = [
+        "programRuleActions": ["evaluationTime": "ALWAYS"]
+    ]
+
     /// DHIS2 deletes a category combination's option combinations with it instead of vetoing.
     private func isCascade(_ type: MetadataType, _ property: PropertyDescription) -> Bool {
         type.plural == "categoryOptionCombos" && property.name == "categoryCombo"
@@ -208,6 +214,10 @@ struct MetadataImporter {
     private func finish(_ object: [String: JSONValue], id: String, errors: [JSONValue], snapshot: StoreSnapshot) -> Result {
         var object = object
         var errors = errors
+        // Values DHIS2's constructors give required properties, so they are never missing.
+        for (name, value) in Self.constructorDefaults[type.plural] ?? [:] where object[name] == nil {
+            object[name] = value
+        }
         for property in type.properties where property.required && object[property.name] == nil {
             errors.append(
                 errorReport(
@@ -224,7 +234,10 @@ struct MetadataImporter {
         for property in type.properties {
             guard let target = property.referenceTarget,
                 property.kind == .reference(target: target) || property.kind == .referenceCollection(target: target),
-                let targetType = types[target]
+                let targetType = types[target],
+                // Users and user groups (notification recipients, sharing) are not part of metadata payloads;
+                // the emulator does not veto references to them.
+                !["users", "userGroups"].contains(target)
             else { continue }
             for referenced in MetadataView.referencedIDs(object[property.name])
             where snapshot.object(target, referenced) == nil && pendingIDs[target]?.contains(referenced) != true {
@@ -454,7 +467,23 @@ struct MetadataBundleImporter {
 
         var pending: [String: Set<String>] = [:]
         if parameters.strategy != .delete {
-            for (plural, entries) in batches { pending[plural] = Set(entries.map(\.id)) }
+            for (plural, entries) in batches { pending[plural, default: []].formUnion(entries.map(\.id)) }
+            // Embedded objects (a map's `mapViews`) travel inline inside their owner, with every property, and have
+            // no top-level key in an export: they are imported with the owner, never looked up as references.
+            for (plural, entries) in batches {
+                guard let type = types[plural] else { continue }
+                for property in type.properties {
+                    guard case .referenceCollection(let target?) = property.kind, batches[target] == nil else { continue }
+                    for entry in entries {
+                        for item in entry.object[property.name]?.arrayValue ?? [] {
+                            guard let members = item.objectValue, let id = members["id"]?.stringValue,
+                                members.keys.contains(where: { !Self.referenceKeys.contains($0) })
+                            else { continue }
+                            pending[target, default: []].insert(id)
+                        }
+                    }
+                }
+            }
         }
 
         var work = snapshot
@@ -618,6 +647,9 @@ struct MetadataBundleImporter {
             }
         }
     }
+
+    /// The members an export writes for a plain reference (anything more marks an embedded object).
+    static let referenceKeys: Set<String> = ["id", "code", "name", "displayName", "username"]
 
     /// Types ordered so that referenced types come before the types referring to them (a depth-first topological
     /// sort over the reference properties; cycles are broken in name order).
