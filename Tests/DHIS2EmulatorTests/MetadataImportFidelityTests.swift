@@ -97,7 +97,10 @@ struct MetadataImportFidelityTests {
             // must stay free of errors.
             withKnownIssue("embedded objects and types without an endpoint do not read back yet") {
                 #expect(compared == sources.count)
-                #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.prefix(15).joined(separator: "\n"))")
+                // Counted, not expanded: the full list runs to tens of kilobytes of JSON in the test log.
+                let mismatchCount = mismatches.count
+                let firstMismatches = mismatches.prefix(5).map { String($0.prefix(240)) }.joined(separator: "\n")
+                #expect(mismatchCount == 0, "\(mismatchCount) mismatches, first:\n\(firstMismatches)")
             }
         }
     }

@@ -209,7 +209,7 @@ struct MetadataCRUDTests {
     func responseTypeOfEarly242() async throws {
         try await withEmulator(.init(version: "2.42.4")) { emulator in
             let created = try await emulator.send(.POST, "/api/categoryCombos", json: [
-                "name": "Sex", "dataDimensionType": "DISAGGREGATION",
+                "name": "Response type probe", "dataDimensionType": "DISAGGREGATION",
             ])
             #expect(created.status == 201)
             #expect(created.json["response"]?["responseType"] == "ObjectReportWebMessageResponse")
