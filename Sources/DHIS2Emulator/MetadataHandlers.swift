@@ -150,7 +150,6 @@ struct MetadataHandlers {
         return report(outcome, successStatus: .ok)
     }
 
-    private enum BodyResult {
     /// `PATCH /api/<plural>/{uid}` with a JSON Patch (reference §3.5): only `application/json-patch+json` (415
     /// otherwise); the patched object is imported as a full update. The `id` cannot change: DHIS2 resets the UID of
     /// the patched object to the persisted one, so a patch of `/id` is silently without effect.
@@ -199,6 +198,7 @@ struct MetadataHandlers {
         case imported(ImportOutcome)
     }
 
+    private enum BodyResult {
         case success([String: JSONValue])
         case failure(Response)
     }
