@@ -144,11 +144,11 @@ enum GenerationPlan {
     static let overrides: [String: Override] = [
         "MapView.periods": Override(
             type: .array(.model("ObjectReference")),
-            evidence: "Declared as strings, but the real export (fixtures/play/metadata.json, maps[].mapViews[]."
-                + "periods) holds {id, name} objects."),
+            evidence: "Declared as period strings by the 2.41 and 2.42 documents ({id} objects from 2.43), but the "
+                + "real export (fixtures/play/metadata.json, maps[].mapViews[].periods) holds {id, name} objects."),
         "Interpretation.likes": Override(
             type: .int,
-            evidence: "Declared as an object (a reference), but the real export (fixtures/play/metadata.json, "
-                + "interpretations[].likes) holds an integer count."),
+            evidence: "Declared as an object (a reference) by the 2.42–2.44 documents (an int32 by 2.41), but the "
+                + "real export (fixtures/play/metadata.json, interpretations[].likes) holds an integer count."),
     ]
 }

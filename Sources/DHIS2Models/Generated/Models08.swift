@@ -52,7 +52,7 @@ public struct Interpretation: MetadataModel {
     /// `/api/schemas` names it `likeByUser`; the JSON member is `likedBy`.
     public var likedBy: [User]?
     /// `likes`, 2.41–2.44; integer, owned.
-    /// Typed by an override: Declared as an object (a reference), but the real export (fixtures/play/metadata.json, interpretations[].likes) holds an integer count.
+    /// Typed by an override: Declared as an object (a reference) by the 2.42–2.44 documents (an int32 by 2.41), but the real export (fixtures/play/metadata.json, interpretations[].likes) holds an integer count.
     public var likes: Int?
     /// `map`, 2.41–2.44; reference to `org.hisp.dhis.mapping.Map`, owned.
     @Indirect public var map: Map?
@@ -1462,7 +1462,7 @@ public struct MapView: MetadataModel {
     /// `percentStackedValues`, 2.41–2.44; boolean.
     public var percentStackedValues: Bool?
     /// `periods`, 2.41–2.44; collection of complex, owned.
-    /// Typed by an override: Declared as strings, but the real export (fixtures/play/metadata.json, maps[].mapViews[].periods) holds {id, name} objects.
+    /// Typed by an override: Declared as period strings by the 2.41 and 2.42 documents ({id} objects from 2.43), but the real export (fixtures/play/metadata.json, maps[].mapViews[].periods) holds {id, name} objects.
     /// `/api/schemas` names it `period`; the JSON member is `periods`.
     public var periods: [ObjectReference]?
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
