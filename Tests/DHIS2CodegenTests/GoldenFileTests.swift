@@ -161,3 +161,26 @@ enum RealDocuments {
     static let skipReason: Comment =
         "DHIS2 reference documents not found; set DHIS2_REFERENCE_DIR or check out ../shared/dhis2"
 }
+
+@Suite("Writing the output folder")
+struct OutputFolderTests {
+    @Test("writing replaces the folder's Swift files, removes stale ones and reports only real changes")
+    func write() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("codegen-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("// left over from an older generator\n".utf8).write(to: folder.appendingPathComponent("Stale.swift"))
+        try Data("kept".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        let generator = ModelGenerator(documents: try Fixtures.documents(), modelShardCount: 2)
+
+        let firstChanges = try generator.write(to: folder)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(firstChanges.contains("Stale.swift"))
+        #expect(!names.contains("Stale.swift"))
+        #expect(names.contains("notes.txt"))
+        #expect(names.filter { $0.hasSuffix(".swift") } == generator.generate().map(\.name))
+
+        #expect(try generator.write(to: folder).isEmpty)
+        #expect(generator.statistics().metadataModels == 2)
+    }
+}
