@@ -152,7 +152,7 @@ public struct DHIS2JSONError: Error, CustomStringConvertible, Sendable {
 // MARK: - Reader
 
 /// A pull reader over one UTF-8 JSON document, the single place the generated models read JSON through.
-public struct DHIS2JSONReader {
+public struct DHIS2JSONReader: Sendable {
     @usableFromInline let bytes: [UInt8]
     @usableFromInline var index: Int
     /// Whether a member the model does not know, or whose value has another JSON type than documented, fails the
@@ -521,7 +521,7 @@ public struct DHIS2JSONReader {
 // MARK: - Writer
 
 /// Writes compact UTF-8 JSON, the single place the generated models write JSON through.
-public struct DHIS2JSONWriter {
+public struct DHIS2JSONWriter: Sendable {
     /// The JSON written so far.
     public private(set) var bytes: [UInt8]
     var isFirst = true
