@@ -104,6 +104,7 @@ let package = Package(
                 "DHIS2",
                 "DHIS2Emulator",
                 "DHIS2Profiles",
+                "DHIS2Codegen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -166,7 +167,11 @@ let package = Package(
         ),
         .testTarget(
             name: "DHIS2CommandLineTests",
-            dependencies: ["DHIS2CommandLine"],
+            dependencies: [
+                "DHIS2CommandLine",
+                // A stand-in DHIS2 server for `dev codegen --from-server`, serving DHIS2's own documents.
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

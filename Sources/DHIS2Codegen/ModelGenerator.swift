@@ -52,6 +52,20 @@ public struct ModelGenerator: Sendable {
     ///
     /// - Returns: The names of the files whose contents changed (new, modified or removed).
     @discardableResult
+    /// The names of the files in `directory` that differ from what ``write(to:)`` would write there (missing, extra
+    /// or changed `.swift` files), sorted; empty when the folder is up to date. Writes nothing.
+    public func differences(from directory: URL) throws -> [String] {
+        let expected = Dictionary(uniqueKeysWithValues: generate().map { ($0.name, Data($0.contents.utf8)) })
+        let present = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasSuffix(".swift") }
+        var differing = Set(expected.keys).symmetricDifference(present)
+        for name in present where expected[name] != nil {
+            let actual = try Data(contentsOf: directory.appendingPathComponent(name))
+            if actual != expected[name] { differing.insert(name) }
+        }
+        return differing.sorted()
+    }
+
     public func write(to directory: URL) throws -> [String] {
         let files = generate()
         let manager = FileManager.default

@@ -1,8 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A parsed JSON document the generator reads (an OpenAPI document or an `/api/schemas` dump).
 enum JSONNode: Sendable, Equatable, Decodable {
@@ -147,42 +144,6 @@ public struct ReferenceDocuments: Sendable {
         }
         return ReferenceDocuments(
             versions: [VersionDocuments(minor: minor, openAPI: openAPIDocument, schemas: schemasDocument)])
-    }
-
-    /// Fetches `/api/system/info`, `/api/openapi.json` and `/api/schemas` from a running server.
-    ///
-    /// The server's version decides which version the documents describe; the generated models then cover only that
-    /// version. Three requests, the OpenAPI document being several megabytes.
-    ///
-    /// - Parameters:
-    ///   - baseURL: The server root, e.g. `https://play.im.dhis2.org/stable-2-42-1`.
-    ///   - authorization: The `Authorization` header value; never logged or included in errors.
-    public static func fetch(baseURL: URL, authorization: String) async throws -> ReferenceDocuments {
-        let info = try await get(baseURL, "api/system/info", authorization: authorization)
-        guard let version = (try? JSONNode(parsing: info))?["version"]?.string else {
-            throw CodegenError("\(baseURL.absoluteString)/api/system/info has no version; is this a DHIS2 server?")
-        }
-        let parts = version.split(separator: ".")
-        guard parts.count >= 2, parts[0] == "2", let minor = Int(parts[1]) else {
-            throw CodegenError("Unrecognised DHIS2 version \(version).")
-        }
-        let openAPI = try await get(baseURL, "api/openapi.json", authorization: authorization)
-        let schemas = try await get(baseURL, "api/schemas.json", authorization: authorization)
-        let documents = try fromJSON(minor: minor, openAPI: openAPI, schemas: schemas)
-        return documents
-    }
-
-    static func get(_ baseURL: URL, _ path: String, authorization: String) async throws -> Data {
-        let url = baseURL.appendingPathComponent(path)
-        var request = URLRequest(url: url)
-        request.setValue(authorization, forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200 else {
-            throw CodegenError("GET \(url.absoluteString) answered HTTP \(status); check the URL and the credentials.")
-        }
-        return data
     }
 }
 

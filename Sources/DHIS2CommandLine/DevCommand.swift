@@ -1,12 +1,12 @@
 import ArgumentParser
 import DHIS2
 
-/// `dhis2 dev`: developer tools that need no server.
+/// `dhis2 dev`: developer tools (UIDs made locally; `codegen`, which reads a server only with `--from-server`).
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
-        abstract: "Developer tools that work offline.",
-        subcommands: [UIDs.self])
+        abstract: "Developer tools: UIDs made locally, and the model generator.",
+        subcommands: [UIDs.self, CodegenCommand.self])
 
     /// `dhis2 dev uid [-n N]`: fresh DHIS2 UIDs, made locally.
     struct UIDs: AsyncParsableCommand {

@@ -4,8 +4,7 @@ import DHIS2Codegen
 import Foundation
 
 let usage = """
-    usage: dhis2-codegen [--reference-dir <dir>] [--output <dir>] [--check]
-           dhis2-codegen --server [--output <dir>]
+    usage: dhis2-codegen [--reference-dir <dir>] [--output <dir>] [--versions 41,42,43,44] [--shards N] [--check]
 
       --reference-dir  folder with openapi/v4N.json and schemas/v4N.json
                        (default: $DHIS2_REFERENCE_DIR, else ../shared/dhis2)
@@ -13,8 +12,9 @@ let usage = """
       --versions       the minor versions to read, e.g. 42,43 (default: 41,42,43,44)
       --shards         how many files the models are spread over (default: 16)
       --check          write nothing; exit 1 when the output folder differs from what would be generated
-      --server         read the documents from the server in $DHIS2_URL, signing in with $DHIS2_PAT or
-                       $DHIS2_USERNAME and $DHIS2_PASSWORD (credentials are never flags)
+
+    To generate from a running server, use `dhis2 dev codegen --from-server` (same library; the server is reached
+    through a profile or the DHIS2_* environment).
 
     """
 
@@ -27,7 +27,6 @@ var arguments = Array(CommandLine.arguments.dropFirst())
 var referenceDirectory: String?
 var output = "Sources/DHIS2Models/Generated"
 var check = false
-var fromServer = false
 var minors = ReferenceDocuments.supportedMinors
 var shards = 16
 while !arguments.isEmpty {
@@ -50,7 +49,6 @@ while !arguments.isEmpty {
         }
         shards = count
     case "--check": check = true
-    case "--server": fromServer = true
     case "--help", "-h":
         print(usage, terminator: "")
         exit(0)
@@ -62,23 +60,8 @@ while !arguments.isEmpty {
 let environment = ProcessInfo.processInfo.environment
 let documents: ReferenceDocuments
 do {
-    if fromServer {
-        guard let url = environment["DHIS2_URL"].flatMap(URL.init(string:)) else {
-            fail("--server needs DHIS2_URL, e.g. export DHIS2_URL=https://dhis2.example.org")
-        }
-        let authorization: String
-        if let token = environment["DHIS2_PAT"] {
-            authorization = "ApiToken \(token)"
-        } else if let username = environment["DHIS2_USERNAME"], let password = environment["DHIS2_PASSWORD"] {
-            authorization = "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
-        } else {
-            fail("--server needs DHIS2_PAT, or DHIS2_USERNAME and DHIS2_PASSWORD.")
-        }
-        documents = try await ReferenceDocuments.fetch(baseURL: url, authorization: authorization)
-    } else {
-        let directory = referenceDirectory ?? environment["DHIS2_REFERENCE_DIR"] ?? "../shared/dhis2"
-        documents = try ReferenceDocuments.load(from: URL(fileURLWithPath: directory), minors: minors)
-    }
+    let directory = referenceDirectory ?? environment["DHIS2_REFERENCE_DIR"] ?? "../shared/dhis2"
+    documents = try ReferenceDocuments.load(from: URL(fileURLWithPath: directory), minors: minors)
 } catch {
     fail("dhis2-codegen: \(error)")
 }
@@ -86,25 +69,14 @@ do {
 let generator = ModelGenerator(documents: documents, modelShardCount: shards)
 let outputURL = URL(fileURLWithPath: output)
 if check {
-    let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("dhis2-codegen-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: temporary) }
     do {
-        try generator.write(to: temporary)
-        let expected = try FileManager.default.contentsOfDirectory(atPath: temporary.path).sorted()
-        let actual = ((try? FileManager.default.contentsOfDirectory(atPath: outputURL.path)) ?? [])
-            .filter { $0.hasSuffix(".swift") }.sorted()
-        var differing = Set(expected).symmetricDifference(actual)
-        for name in expected where actual.contains(name) {
-            let a = try Data(contentsOf: temporary.appendingPathComponent(name))
-            let b = try Data(contentsOf: outputURL.appendingPathComponent(name))
-            if a != b { differing.insert(name) }
-        }
+        let differing = try generator.differences(from: outputURL)
         if differing.isEmpty {
             print("\(output) is up to date (\(generator.statistics())).")
         } else {
             FileHandle.standardError.write(
                 Data(
-                    ("\(output) differs from the generator's output in: \(differing.sorted().joined(separator: ", ")). "
+                    ("\(output) differs from the generator's output in: \(differing.joined(separator: ", ")). "
                         + "Run `swift run dhis2-codegen` and commit the result.\n").utf8))
             exit(1)
         }
