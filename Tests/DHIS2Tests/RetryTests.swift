@@ -91,12 +91,17 @@ struct RetryTests {
     @Test("A server slower than the read timeout gives a timeout error")
     func readTimeout() async throws {
         try await withTestEmulator { emulator in
-            let configuration = DHIS2Configuration(readTimeout: .milliseconds(300), retryPolicy: .never)
+            // Pinned, so the delayed request is the client's only one; the margins are wide so that a loaded machine
+            // answering a normal request slowly cannot be mistaken for the timeout under test.
+            let configuration = DHIS2Configuration(
+                readTimeout: .seconds(2), retryPolicy: .never, version: .pinned(.v42))
             try await DHIS2Client.withConnection(to: emulator.baseURL, auth: adminAuth, configuration: configuration) {
                 client in
-                emulator.faults.inject(.delay(.seconds(3)), method: "GET", path: "/api/me", times: 1)
+                emulator.faults.inject(.delay(.seconds(8)), method: "GET", path: "/api/me", times: 1)
                 let error = await expectDHIS2Error { _ = try await client.system.me() }
                 #expect(error?.code == .timeout)
+                #expect(error?.path == "/api/me")
+                #expect(emulator.requestCount(method: "GET", path: "/api/me") == 1)
             }
         }
     }
