@@ -1,0 +1,218 @@
+import DHIS2Core
+import DHIS2Models
+import Foundation
+
+/// One page of a metadata list: the decoded objects and DHIS2's pager.
+public struct MetadataPage<Model: MetadataModel>: Sendable {
+    /// The objects on this page, in the server's order.
+    public var items: [Model]
+    /// DHIS2's pager (page, pageCount, pageSize, total, next and previous links); `nil` when the server sent none.
+    public var pager: Pager?
+
+    public init(items: [Model], pager: Pager?) {
+        self.items = items
+        self.pager = pager
+    }
+
+    /// Whether a later page exists, according to the pager.
+    public var hasNextPage: Bool {
+        guard let pager else { return false }
+        return pager.page < pager.pageCount
+    }
+}
+
+/// The typed verbs of one metadata collection (`/api/<plural>`): read, list, page, create, replace, patch, delete.
+///
+/// Get one from ``DHIS2Client/metadata``: `client.metadata.dataElements` or `client.metadata.resource(Model.self)`.
+public struct MetadataResource<Model: MetadataModel>: Sendable {
+    /// The client requests go through.
+    public let client: DHIS2Client
+    /// The collection's path, e.g. `/api/dataElements`.
+    public let path: String
+
+    /// The resource of `Model` on `client`.
+    public init(client: DHIS2Client) {
+        self.client = client
+        self.path = Model.schema.apiEndpoint ?? "/api/" + Model.schema.plural
+    }
+
+    private var collectionKey: String { Model.schema.plural }
+
+    private func objectPath(_ id: UID) -> String { path + "/" + id.rawValue }
+
+    /// Reads the object with identifier `id` (`GET /api/<plural>/{id}`); DHIS2 renders every property (`*`) unless
+    /// `fields` says otherwise.
+    ///
+    /// - Throws: ``DHIS2Error`` — `api` with status 404 when no such object exists; `decoding` when the answer does
+    ///   not have the model's shape.
+    public func get(_ id: UID, fields: Fields? = nil) async throws(DHIS2Error) -> Model {
+        var query: [URLQueryItem] = []
+        if let fields { query.append(URLQueryItem(name: "fields", value: fields.rendered)) }
+        let json = try await client.get(objectPath(id), query: query)
+        return try decode(Model.self, from: json, at: objectPath(id))
+    }
+
+    /// Reads one page of the collection (`GET /api/<plural>`). DHIS2's defaults apply to what is left out: fields
+    /// `id,displayName`, order by name, page 1 of 50.
+    ///
+    /// - Parameters:
+    ///   - filters: object filters, combined by `rootJunction`; an operator the server's version lacks is refused
+    ///     before anything is sent.
+    ///   - order: orderings, most significant first.
+    /// - Throws: ``DHIS2Error`` — `invalidRequest` for an operator the server lacks; `api` (400) for a filter or
+    ///   field DHIS2 rejects.
+    public func list(
+        fields: Fields? = nil, filters: [Filter] = [], rootJunction: RootJunction? = nil, order: [Order] = [],
+        page: Int? = nil, pageSize: Int? = nil
+    ) async throws(DHIS2Error) -> MetadataPage<Model> {
+        let query = try listQuery(
+            fields: fields, filters: filters, rootJunction: rootJunction, order: order, page: page, pageSize: pageSize)
+        return try await fetchPage(query: query)
+    }
+
+    /// Every page of the collection as a lazy sequence: each page is requested only when the loop asks for it, and
+    /// cancelling the surrounding task stops the requests. Costs one request per page.
+    ///
+    /// Filters are checked against the server's version when the sequence is made, so a refused operator throws
+    /// here rather than on the first iteration.
+    public func pages(
+        fields: Fields? = nil, filters: [Filter] = [], rootJunction: RootJunction? = nil, order: [Order] = [],
+        pageSize: Int? = nil
+    ) throws(DHIS2Error) -> MetadataPageSequence<Model> {
+        let query = try listQuery(
+            fields: fields, filters: filters, rootJunction: rootJunction, order: order, page: nil, pageSize: pageSize)
+        return MetadataPageSequence(resource: self, query: query)
+    }
+
+    /// Creates `object` (`POST /api/<plural>`) and returns DHIS2's WebMessage: `createdUID` is the new object's
+    /// identifier; a rejected object comes back as a WebMessage with status `ERROR` and the errors in its
+    /// `objectReport` (DHIS2 answers 409), not as a thrown error.
+    public func create(_ object: Model) async throws(DHIS2Error) -> WebMessage {
+        try await client.webMessage(.post, path, body: try body(object))
+    }
+
+    /// Replaces the object with `object` (`PUT /api/<plural>/{id}`): properties left out become empty. The
+    /// identifier is `id`, or the object's own `id` when `id` is `nil`.
+    ///
+    /// - Throws: ``DHIS2Error`` — `invalidRequest` when neither gives a valid identifier; `api` (404) when the
+    ///   object does not exist.
+    public func update(_ object: Model, id: UID? = nil) async throws(DHIS2Error) -> WebMessage {
+        let json = try body(object)
+        guard let target = id ?? json["id"]?.stringValue.flatMap(UID.init(rawValue:)) else {
+            throw DHIS2Error(
+                code: .invalidRequest,
+                message: "A \(Model.schema.typeName) to update needs an identifier: set its id or pass id:.")
+        }
+        return try await client.webMessage(.put, objectPath(target), body: json)
+    }
+
+    /// Changes parts of the object with identifier `id` with JSON Patch operations
+    /// (`PATCH /api/<plural>/{id}`, `application/json-patch+json`).
+    public func patch(_ id: UID, _ operations: [JSONPatchOperation]) async throws(DHIS2Error) -> WebMessage {
+        try await client.webMessage(
+            .patch, objectPath(id), body: .array(operations.map(\.json)), contentType: "application/json-patch+json")
+    }
+
+    /// Deletes the object with identifier `id` (`DELETE /api/<plural>/{id}`). An object still referenced elsewhere
+    /// is not deleted: DHIS2 answers 409 with an E4030 error in the returned WebMessage's `objectReport`.
+    public func delete(_ id: UID) async throws(DHIS2Error) -> WebMessage {
+        try await client.webMessage(.delete, objectPath(id))
+    }
+
+    // MARK: - Internals
+
+    func listQuery(
+        fields: Fields?, filters: [Filter], rootJunction: RootJunction?, order: [Order], page: Int?, pageSize: Int?
+    ) throws(DHIS2Error) -> [URLQueryItem] {
+        for filter in filters { try filter.check(against: client.apiVersion) }
+        var query: [URLQueryItem] = []
+        if let fields { query.append(URLQueryItem(name: "fields", value: fields.rendered)) }
+        for filter in filters { query.append(URLQueryItem(name: "filter", value: filter.rendered)) }
+        if let rootJunction { query.append(URLQueryItem(name: "rootJunction", value: rootJunction.rawValue)) }
+        if !order.isEmpty { query.append(URLQueryItem(name: "order", value: order.map(\.rendered).joined(separator: ","))) }
+        if let page { query.append(URLQueryItem(name: "page", value: String(page))) }
+        if let pageSize { query.append(URLQueryItem(name: "pageSize", value: String(pageSize))) }
+        return query
+    }
+
+    func fetchPage(query: [URLQueryItem]) async throws(DHIS2Error) -> MetadataPage<Model> {
+        let json = try await client.get(path, query: query)
+        guard case .object(let members) = json else {
+            throw DHIS2Error(
+                code: .decoding, message: "The list of \(collectionKey) is not a JSON object.", method: "GET",
+                path: path)
+        }
+        let pager = try members["pager"].map { value throws(DHIS2Error) in
+            try decode(Pager.self, from: value, at: path)
+        }
+        var items: [Model] = []
+        if let elements = members[collectionKey] {
+            guard case .array(let array) = elements else {
+                throw DHIS2Error(
+                    code: .decoding, message: "The list's \"\(collectionKey)\" member is not an array.",
+                    method: "GET", path: path)
+            }
+            items.reserveCapacity(array.count)
+            for element in array { items.append(try decode(Model.self, from: element, at: path)) }
+        }
+        return MetadataPage(items: items, pager: pager)
+    }
+
+    private func decode<T: DHIS2JSONCodable>(_ type: T.Type, from json: JSONValue, at path: String)
+        throws(DHIS2Error) -> T
+    {
+        do {
+            return try T(jsonValue: json)
+        } catch {
+            throw DHIS2Error(
+                code: .decoding, message: "The server's answer is not a \(T.self): \(error)", method: "GET",
+                path: path, underlying: "\(error)")
+        }
+    }
+
+    private func body(_ object: Model) throws(DHIS2Error) -> JSONValue {
+        do {
+            return try object.jsonValue()
+        } catch {
+            throw DHIS2Error(
+                code: .invalidRequest, message: "The \(Model.schema.typeName) could not be encoded as JSON: \(error)")
+        }
+    }
+}
+
+/// Every page of a metadata list, fetched one request at a time as iteration reaches it.
+///
+/// Iteration ends after the pager's last page; cancelling the iterating task stops it before the next request
+/// with a `cancelled` ``DHIS2Error``.
+public struct MetadataPageSequence<Model: MetadataModel>: AsyncSequence, Sendable {
+    public typealias Element = MetadataPage<Model>
+    public typealias Failure = DHIS2Error
+
+    let resource: MetadataResource<Model>
+    let query: [URLQueryItem]
+
+    public func makeAsyncIterator() -> Iterator { Iterator(resource: resource, query: query) }
+
+    /// Fetches the next page when asked.
+    public struct Iterator: AsyncIteratorProtocol {
+        public typealias Element = MetadataPage<Model>
+        public typealias Failure = DHIS2Error
+
+        let resource: MetadataResource<Model>
+        let query: [URLQueryItem]
+        var nextPage: Int? = 1
+
+        public mutating func next() async throws(DHIS2Error) -> MetadataPage<Model>? {
+            guard let page = nextPage else { return nil }
+            if Task.isCancelled {
+                nextPage = nil
+                throw DHIS2Error(
+                    code: .cancelled,
+                    message: "Paging \(resource.path) was cancelled before page \(page); no further pages are read.")
+            }
+            let result = try await resource.fetchPage(query: query + [URLQueryItem(name: "page", value: String(page))])
+            nextPage = result.hasNextPage ? page + 1 : nil
+            return result
+        }
+    }
+}
