@@ -195,6 +195,10 @@ extension Filter {
     public static func like(_ path: PropertyPath, _ value: String) -> Filter { Filter(path, .like, value) }
     /// `path:ilike:value` — contains, ignoring case.
     public static func ilike(_ path: PropertyPath, _ value: String) -> Filter { Filter(path, .ilike, value) }
+    /// `path:$like:value` — starts with, case-sensitive.
+    public static func startsWith(_ path: PropertyPath, _ value: String) -> Filter { Filter(path, .startsWith, value) }
+    /// `path:like$:value` — ends with, case-sensitive.
+    public static func endsWith(_ path: PropertyPath, _ value: String) -> Filter { Filter(path, .endsWith, value) }
     /// `path:token:value` — every token matches as a prefix.
     public static func token(_ path: PropertyPath, _ value: String) -> Filter { Filter(path, .token, value) }
 

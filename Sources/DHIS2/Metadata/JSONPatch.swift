@@ -10,8 +10,9 @@ public struct JSONPointer: Hashable, Sendable, ExpressibleByStringLiteral, Custo
     /// A pointer given as text, e.g. `/name`.
     public init(stringLiteral value: String) { self.rawValue = value }
 
-    /// A pointer from unescaped segments (`~` and `/` inside a segment are escaped): `JSONPointer("name")`.
-    public init(_ segments: String...) {
+    /// A pointer from unescaped segments (`~` and `/` inside a segment are escaped):
+    /// `JSONPointer(segments: "name")` is `/name`.
+    public init(segments: String...) {
         self.rawValue = segments.map {
             "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
         }.joined()
