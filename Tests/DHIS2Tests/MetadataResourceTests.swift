@@ -238,3 +238,31 @@ struct MetadataResourceTests {
         }
     }
 }
+
+@Suite("Identifier lookups split over several requests")
+struct MetadataLookupTests {
+    @Test("A lookup longer than the URL limit is split into unpaged requests, results in the caller's order",
+        arguments: emulatedVersions)
+    func splitLookup(version: String) async throws {
+        try await withTestEmulator(version: version) { emulator in
+            try await DHIS2Client.withConnection(to: emulator.baseURL, auth: adminAuth) { client in
+                let units = client.metadata.organisationUnits
+                let all = try await units.list(fields: [Field("id")], pageSize: 200).items
+                let ids = all.compactMap { $0.id.flatMap(UID.init(rawValue:)) }.reversed().map { $0 }
+                try #require(ids.count >= 20)
+
+                let before = emulator.requestCount(method: "GET", path: "/api/organisationUnits")
+                let found = try await units.lookup(ids, fields: [Field("name")], maximumURLLength: 300)
+                let requests = emulator.requestCount(method: "GET", path: "/api/organisationUnits") - before
+                #expect(found.compactMap(\.id) == ids.map(\.rawValue))
+                #expect(found.allSatisfy { $0.name != nil })
+                #expect(requests > 1)
+
+                let unsplitBefore = emulator.requestCount(method: "GET", path: "/api/organisationUnits")
+                let unsplit = try await units.lookup(ids)
+                #expect(unsplit.compactMap(\.id) == ids.map(\.rawValue))
+                #expect(emulator.requestCount(method: "GET", path: "/api/organisationUnits") == unsplitBefore + 1)
+            }
+        }
+    }
+}

@@ -84,6 +84,48 @@ public struct MetadataResource<Model: MetadataModel>: Sendable {
         return MetadataPageSequence(resource: self, query: query)
     }
 
+    /// Reads the objects with identifiers `ids` with `filter=id:in:[...]` and `paging=false`, returned in the order
+    /// of `ids` (an identifier with no object is left out; a repeated one is returned once per mention).
+    ///
+    /// When the request line would exceed `maximumURLLength` characters, the identifiers are split over several
+    /// requests (one per chunk, each unpaged) and the results merged; costs one request per chunk. `id` is added to
+    /// `fields` when missing, to put the results in order.
+    public func lookup(
+        _ ids: [UID], fields: Fields? = nil, filters: [Filter] = [], maximumURLLength: Int = 4_000
+    ) async throws(DHIS2Error) -> [Model] {
+        guard !ids.isEmpty else { return [] }
+        let selection = fields.map { Fields($0.items + [Field("id")]) }
+        var base = try listQuery(
+            fields: selection, filters: filters, rootJunction: nil, order: [], page: nil, pageSize: nil)
+        base.append(URLQueryItem(name: "paging", value: "false"))
+        let baseLength = path.utf8.count + base.reduce(0) { $0 + 2 + $1.name.utf8.count + Self.encodedLength($1.value ?? "") }
+        // `&filter=id:in:[` and `]`, encoded; each identifier costs 11 characters and an encoded comma.
+        let overhead = Self.encodedLength("&filter=id:in:[]")
+        let perID = UID.length + Self.encodedLength(",")
+        let chunkSize = max(1, (maximumURLLength - baseLength - overhead) / perID)
+        let unique = Array(Set(ids)).sorted()
+        var byID: [String: Model] = [:]
+        var start = 0
+        while start < unique.count {
+            let chunk = unique[start..<min(start + chunkSize, unique.count)]
+            start += chunkSize
+            let query = base + [URLQueryItem(name: "filter", value: Filter.in("id", Array(chunk)).rendered)]
+            for item in try await fetchPage(query: query).items {
+                if let id = try body(item)["id"]?.stringValue { byID[id] = item }
+            }
+        }
+        return ids.compactMap { byID[$0.rawValue] }
+    }
+
+    private static func encodedLength(_ text: String) -> Int {
+        text.utf8.reduce(0) { count, byte in
+            let isUnreserved =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
+            return count + (isUnreserved ? 1 : 3)
+        }
+    }
+
     /// Creates `object` (`POST /api/<plural>`) and returns DHIS2's WebMessage: `createdUID` is the new object's
     /// identifier; a rejected object comes back as a WebMessage with status `ERROR` and the errors in its
     /// `objectReport` (DHIS2 answers 409), not as a thrown error.
