@@ -221,7 +221,7 @@ struct TokenRequest: Sendable {
     func refresh(using refreshToken: String, previous: OAuth2Token, now: Date) async throws -> OAuth2Token {
         var form = [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]
         if clientSecret == nil { form.append(("client_id", clientID)) }
-        let body = try await post(form: form, to: endpoint, redirectsLeft: 1)
+        let body = try await post(form: form, to: endpoint)
         guard let json = try? JSONValue(parsing: body.data), let accessToken = json["access_token"]?.stringValue
         else {
             throw DHIS2Error(
@@ -239,22 +239,12 @@ struct TokenRequest: Sendable {
             tokenType: json["token_type"]?.stringValue ?? "Bearer")
     }
 
-    private func post(form: [(String, String)], to url: URL, redirectsLeft: Int) async throws -> (
-        status: Int, data: Data
-    ) {
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
-        if let clientSecret {
-            let basic = Data("\(formEncode(clientID)):\(formEncode(clientSecret))".utf8).base64EncodedString()
-            request.headers.add(name: "Authorization", value: "Basic \(basic)")
-        }
-        let encoded = form.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
-        request.body = .bytes(ByteBuffer(string: encoded))
-        let response: HTTPClientResponse
+    private func post(form: [(String, String)], to url: URL) async throws -> (status: Int, data: Data) {
+        let response: (status: Int, data: Data)
         do {
-            response = try await httpClient.execute(request, timeout: .seconds(30), logger: logger)
+            response = try await OAuth2TokenEndpoint.post(
+                form: form, to: url, clientID: clientID, clientSecret: clientSecret, httpClient: httpClient,
+                logger: logger)
         } catch {
             throw DHIS2Error(
                 code: .authentication,
@@ -262,17 +252,7 @@ struct TokenRequest: Sendable {
                     + "access token. Check the connection and the server URL.",
                 method: "POST", path: url.path, underlying: String(describing: type(of: error)))
         }
-        let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
-        let status = Int(response.status.code)
-        // DHIS2 2.42.4 answered POST /oauth2/token with 301 to /oauth2/token/ (reference §1.4): follow it once on the
-        // same origin, keeping the client credentials, which a generic redirect policy would drop.
-        if [301, 302, 307, 308].contains(status), redirectsLeft > 0,
-            let location = response.headers.first(name: "Location"),
-            let target = URL(string: location, relativeTo: url)?.absoluteURL,
-            target.host == url.host, target.scheme == url.scheme, target.port == url.port
-        {
-            return try await post(form: form, to: target, redirectsLeft: redirectsLeft - 1)
-        }
+        let (status, data) = response
         guard (200..<300).contains(status) else {
             // RFC 6749 error bodies name the error; they never echo the refresh token or the client secret.
             let json = try? JSONValue(parsing: data)
@@ -290,7 +270,45 @@ struct TokenRequest: Sendable {
         return (status, data)
     }
 
-    private func formEncode(_ string: String) -> String { PercentEncoding.encode(string) }
+}
+
+/// One form POST to an OAuth2 token endpoint, shared by the refresh in ``OAuth2Auth`` and the authorization-code
+/// exchange in DHIS2Profiles, so DHIS2's token-endpoint quirks are handled in one place.
+package enum OAuth2TokenEndpoint {
+    /// POSTs `form` (form-encoded) to `url`, authenticating the client with HTTP Basic (`client_secret_basic`) when it
+    /// has a secret, and returns the status and body (at most 1 MiB). Throws only transport failures; reading the
+    /// answer is the caller's.
+    package static func post(
+        form: [(String, String)], to url: URL, clientID: String, clientSecret: String?, httpClient: HTTPClient,
+        logger: Logger, redirectsLeft: Int = 1
+    ) async throws -> (status: Int, data: Data) {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let clientSecret {
+            let credentials = "\(PercentEncoding.encode(clientID)):\(PercentEncoding.encode(clientSecret))"
+            request.headers.add(name: "Authorization", value: "Basic \(Data(credentials.utf8).base64EncodedString())")
+        }
+        let encoded = form.map { "\(PercentEncoding.encode($0.0))=\(PercentEncoding.encode($0.1))" }
+            .joined(separator: "&")
+        request.body = .bytes(ByteBuffer(string: encoded))
+        let response = try await httpClient.execute(request, timeout: .seconds(30), logger: logger)
+        let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+        let status = Int(response.status.code)
+        // DHIS2 2.42.4 answered POST /oauth2/token with 301 to /oauth2/token/ (reference §1.4): follow it once on the
+        // same origin, keeping the client credentials, which a generic redirect policy would drop.
+        if [301, 302, 307, 308].contains(status), redirectsLeft > 0,
+            let location = response.headers.first(name: "Location"),
+            let target = URL(string: location, relativeTo: url)?.absoluteURL,
+            target.host == url.host, target.scheme == url.scheme, target.port == url.port
+        {
+            return try await post(
+                form: form, to: target, clientID: clientID, clientSecret: clientSecret, httpClient: httpClient,
+                logger: logger, redirectsLeft: redirectsLeft - 1)
+        }
+        return (status, data)
+    }
 }
 
 extension Duration {

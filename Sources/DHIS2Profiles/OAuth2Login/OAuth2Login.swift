@@ -260,10 +260,19 @@ public enum OAuth2Login {
         ]
         // A public client (no secret) names itself in the form; a confidential one uses client_secret_basic.
         if settings.clientSecret == nil { form.append(("client_id", settings.clientID)) }
-        let encoded = form.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
         let requestedAt = Date()
-        let (status, data) = try await post(
-            encoded, to: endpoint, settings: settings, httpClient: httpClient, logger: logger, redirectsLeft: 1)
+        let status: Int
+        let data: Data
+        do {
+            (status, data) = try await OAuth2TokenEndpoint.post(
+                form: form, to: endpoint, clientID: settings.clientID, clientSecret: settings.clientSecret,
+                httpClient: httpClient, logger: logger)
+        } catch {
+            throw OAuth2LoginError(
+                .exchangeFailed,
+                "Could not reach the token endpoint \(endpoint.host ?? endpoint.absoluteString) (\(type(of: error))). "
+                    + "Check the connection and log in again.")
+        }
         let json = try? JSONValue(parsing: data)
         guard (200..<300).contains(status) else {
             // RFC 6749 §5.2 error bodies name the error; they never echo the code, verifier or secret.
@@ -291,43 +300,6 @@ public enum OAuth2Login {
             scope: json["scope"]?.stringValue, tokenType: json["token_type"]?.stringValue ?? "Bearer")
     }
 
-    private static func post(
-        _ form: String, to url: URL, settings: OAuth2Settings, httpClient: HTTPClient, logger: Logger,
-        redirectsLeft: Int
-    ) async throws -> (Int, Data) {
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
-        if let secret = settings.clientSecret {
-            let basic = Data("\(formEncode(settings.clientID)):\(formEncode(secret))".utf8).base64EncodedString()
-            request.headers.add(name: "Authorization", value: "Basic \(basic)")
-        }
-        request.body = .bytes(ByteBuffer(string: form))
-        let response: HTTPClientResponse
-        do {
-            response = try await httpClient.execute(request, timeout: .seconds(30), logger: logger)
-        } catch {
-            throw OAuth2LoginError(
-                .exchangeFailed,
-                "Could not reach the token endpoint \(url.host ?? url.absoluteString) (\(type(of: error))). Check the "
-                    + "connection and log in again.")
-        }
-        let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
-        let status = Int(response.status.code)
-        // DHIS2 2.42.4 answered POST /oauth2/token with 301 to /oauth2/token/ (reference §1.4): follow it once on the
-        // same origin, keeping the client credentials.
-        if [301, 302, 307, 308].contains(status), redirectsLeft > 0,
-            let location = response.headers.first(name: "Location"),
-            let target = URL(string: location, relativeTo: url)?.absoluteURL,
-            target.host == url.host, target.scheme == url.scheme, target.port == url.port
-        {
-            return try await post(
-                form, to: target, settings: settings, httpClient: httpClient, logger: logger,
-                redirectsLeft: redirectsLeft - 1)
-        }
-        return (status, data)
-    }
 
     // MARK: Helpers
 
