@@ -108,14 +108,6 @@ public struct ConnectionOptions: ParsableArguments {
             }
             client = try await profiles.open(resolved, options: ProfileOpenOptions(userAgent: DHIS2Command.userAgent))
         }
-        let result: T
-        do {
-            result = try await body(client)
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
-        return result
+        return try await client.use(body)
     }
 }

@@ -86,14 +86,22 @@ public final class DHIS2Client: Sendable {
         isolation: isolated (any Actor)? = #isolation, _ body: (DHIS2Client) async throws -> sending T
     ) async throws -> sending T {
         let client = try await connect(to: baseURL, auth: auth, configuration: configuration)
+        return try await client.use(body)
+    }
+
+    /// Runs `body` with this client and shuts the client down afterwards — also when `body` throws. For a client
+    /// obtained elsewhere (a profile, a custom transport) that should live only as long as one piece of work.
+    public func use<T>(
+        isolation: isolated (any Actor)? = #isolation, _ body: (DHIS2Client) async throws -> sending T
+    ) async throws -> sending T {
         let result: T
         do {
-            result = try await body(client)
+            result = try await body(self)
         } catch {
-            try? await client.shutdown()
+            try? await shutdown()
             throw error
         }
-        try await client.shutdown()
+        try await shutdown()
         return result
     }
 
