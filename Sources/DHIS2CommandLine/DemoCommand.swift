@@ -8,7 +8,7 @@ import Logging
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start a local emulator and walk through the library: connect, CRUD, tokens, UIDs.",
+        abstract: "Start a local emulator and walk through the library: connect, CRUD, typed metadata, tokens, UIDs.",
         discussion: """
             Nothing leaves the machine: the emulator listens on a free loopback port, keeps its data in memory and \
             stops when the tour ends.
@@ -36,7 +36,7 @@ struct DemoTour {
     let terminal: Terminal
     let baseURL: String
 
-    static let stepCount = 9
+    static let stepCount = 12
     static let dataElementName = "swift-dhis2 demo: children weighed"
     static let updatedDataElementName = "swift-dhis2 demo: children weighed (revised)"
 
@@ -82,7 +82,15 @@ struct DemoTour {
             detail("HTTP \(updated.httpStatusCode ?? 0), status \(updated.status?.rawValue ?? "?"); "
                 + "name is now \"\(reread["name"]?.stringValue ?? "?")\"")
 
-            step(6, "List data elements with a filter (name:like:swift-dhis2 demo)")
+            step(6, "Patch it with typed JSON Patch (client.metadata.dataElements.patch)")
+            let elements = client.metadata.dataElements
+            let patched = try await elements.patch(id, [.replace("/shortName", "Children weighed (patched)")])
+            try require(patched, "patch the data element")
+            let afterPatch = try await elements.get(id, fields: [Field("name"), Field("shortName")])
+            detail("[.replace(\"/shortName\", …)]: HTTP \(patched.httpStatusCode ?? 0), status \(patched.status?.rawValue ?? "?"); "
+                + "short name is now \"\(afterPatch.shortName ?? "?")\"")
+
+            step(7, "List data elements with a filter (name:like:swift-dhis2 demo)")
             let page = try await client.get(
                 "/api/dataElements",
                 query: [
@@ -96,7 +104,7 @@ struct DemoTour {
                 detail("  \(element["id"]?.stringValue ?? "?")  \(element["name"]?.stringValue ?? "?")")
             }
 
-            step(7, "Delete it (DELETE /api/dataElements/\(id))")
+            step(8, "Delete it (DELETE /api/dataElements/\(id))")
             let deleted = try await client.webMessage(.delete, "/api/dataElements/\(id)")
             try require(deleted, "delete the data element")
             do {
@@ -107,10 +115,16 @@ struct DemoTour {
                     + "reading it again answers 404 (\(error.webMessage?.errorCode ?? "no error code"))")
             }
 
-            step(8, "Mint a personal access token (POST /api/apiToken) and connect with it")
+            step(9, "Page through level-3 org units by name, 5 per page (client.metadata.organisationUnits.pages)")
+            try await pagingTour(client)
+
+            step(10, "Dry-run a metadata import (POST /api/metadata?importMode=VALIDATE)")
+            try await dryRunTour(client, categoryCombo: categoryCombo)
+
+            step(11, "Mint a personal access token (POST /api/apiToken) and connect with it")
             try await tokenTour(client)
 
-            step(9, "Generate UIDs")
+            step(12, "Generate UIDs")
             let local = UID.generate(count: 3).map(\.rawValue)
             detail("locally with UID.generate(count: 3): \(local.joined(separator: " "))")
             let codes = try await client.get("/api/system/id", query: [URLQueryItem(name: "limit", value: "3")])
@@ -119,7 +133,56 @@ struct DemoTour {
         }
     }
 
-    /// Step 8: mints a token, connects with it, and revokes it. The token itself is never printed.
+    /// Step 9: the first two pages of a filtered, ordered listing, each fetched only when the loop reaches it.
+    private func pagingTour(_ client: DHIS2Client) async throws {
+        let pages = try client.metadata.organisationUnits.pages(
+            fields: [Field("id"), Field("name")], filters: [.eq("level", 3)], order: [.asc("name")], pageSize: 5)
+        detail("filters: [.eq(\"level\", 3)], order: [.asc(\"name\")], pageSize: 5")
+        var shown = 0
+        for try await page in pages {
+            let pager = page.pager
+            detail(
+                "page \(pager?.page ?? shown + 1) of \(pager?.pageCount ?? 0) (\(pager?.total ?? 0) org units): "
+                    + page.items.map { $0.name ?? "?" }.joined(separator: ", "))
+            shown += 1
+            if shown == 2 { break }
+        }
+    }
+
+    /// Step 10: a bundle of a data element and a group validated by the server, and nothing stored.
+    private func dryRunTour(_ client: DHIS2Client, categoryCombo: UID) async throws {
+        var element = DataElement()
+        let elementID = UID.generate()
+        element.id = elementID.rawValue
+        element.name = "swift-dhis2 demo: dry-run element"
+        element.shortName = "Dry-run element"
+        element.domainType = "AGGREGATE"
+        element.valueType = "NUMBER"
+        element.aggregationType = "SUM"
+        var combo = CategoryCombo()
+        combo.id = categoryCombo.rawValue
+        element.categoryCombo = combo
+        var reference = DataElement()
+        reference.id = elementID.rawValue
+        var group = DataElementGroup()
+        group.id = UID.generate().rawValue
+        group.name = "swift-dhis2 demo: dry-run group"
+        group.shortName = "Dry-run group"
+        group.dataElements = [reference]
+        var bundle = MetadataBundle()
+        try bundle.append([element])
+        try bundle.append([group])
+        let result = try await client.metadata.import(bundle, options: .dryRun)
+        let stats = result.report.stats
+        detail(
+            "report status \(result.report.status.rawValue), stats: created \(stats?.created ?? 0), "
+                + "updated \(stats?.updated ?? 0), ignored \(stats?.ignored ?? 0), total \(stats?.total ?? 0); "
+                + "outcome: \(result.outcome)")
+        let stored = try await client.metadata.dataElements.lookup([elementID])
+        detail("validated only: \(stored.isEmpty ? "nothing was stored" : "\(stored.count) object(s) stored")")
+    }
+
+    /// Step 11: mints a token, connects with it, and revokes it. The token itself is never printed.
     private func tokenTour(_ client: DHIS2Client) async throws {
         let oneHourFromNow = (Date().timeIntervalSince1970 + 3600) * 1000
         let minted = try await client.webMessage(

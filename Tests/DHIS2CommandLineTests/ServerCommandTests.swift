@@ -134,9 +134,10 @@ struct DemoAndServeTests {
         #expect(run.status == ExitStatus.success, "\(run.error)")
         #expect(run.error.isEmpty)
         let steps = [
-            "[1/9] Connect", "[2/9] Who am I", "[3/9] Create a data element", "[4/9] Read it back",
-            "[5/9] Update it (PUT", "[6/9] List data elements with a filter", "[7/9] Delete it",
-            "[8/9] Mint a personal access token", "[9/9] Generate UIDs",
+            "[1/12] Connect", "[2/12] Who am I", "[3/12] Create a data element", "[4/12] Read it back",
+            "[5/12] Update it (PUT", "[6/12] Patch it with typed JSON Patch", "[7/12] List data elements with a filter",
+            "[8/12] Delete it", "[9/12] Page through level-3 org units", "[10/12] Dry-run a metadata import",
+            "[11/12] Mint a personal access token", "[12/12] Generate UIDs",
         ]
         for step in steps {
             #expect(run.output.contains(step), "missing step \(step)")
@@ -146,6 +147,12 @@ struct DemoAndServeTests {
         #expect(run.output.contains("outcome: succeeded"))
         #expect(run.output.contains("(revised)"))
         #expect(run.output.contains("pager total 1"))
+        #expect(run.output.contains("short name is now \"Children weighed (patched)\""))
+        #expect(run.output.contains("page 1 of 4 (16 org units): Busa District, Dijeko District"))
+        #expect(run.output.contains("page 2 of 4"))
+        #expect(!run.output.contains("page 3 of 4"), "the demo stops after two pages")
+        #expect(run.output.contains("report status OK, stats: created 2, updated 0, ignored 0, total 2"))
+        #expect(run.output.contains("validated only: nothing was stored"))
         #expect(run.output.contains("answers 404"))
         #expect(run.output.contains("it worked"))
         #expect(run.output.contains("Demo complete"))
