@@ -81,6 +81,28 @@ enum GenerationPlan {
     /// ``ObjectReference`` (an `{id}` with any other members kept).
     static let referenceComponents: Set<String> = ["BaseIdentifiableObject", "IdentifiableObject"]
 
+    /// Collections whose items DHIS2 embeds in their owner (Java classes implementing `EmbeddedObject`): the items
+    /// are written and read inline with all their properties, never as `{id}` references. `/api/schemas` has no
+    /// `embeddedObject` flag, so the list is explicit, keyed `TypeName.property`, with the evidence from the real
+    /// export (fixtures/play/metadata.json), where each of these carries full objects inline and has no top-level key.
+    static let embeddedCollections: [String: String] = [
+        "Dashboard.dashboardItems":
+            "dashboards[].dashboardItems[] carry type, x, y, width, height, shape, visualization, map, ... inline.",
+        "Map.mapViews": "maps[].mapViews[] carry layer, columns, rows, filters, periods, ... inline.",
+        "LegendSet.legends": "legendSets[].legends[] carry name, startValue, endValue, color inline.",
+        "ProgramStage.programStageDataElements":
+            "programStages[].programStageDataElements[] carry dataElement, compulsory, sortOrder, ... inline.",
+        "Program.programTrackedEntityAttributes":
+            "programs[].programTrackedEntityAttributes[] carry trackedEntityAttribute, mandatory, searchable, ... inline.",
+        "TrackedEntityType.trackedEntityTypeAttributes":
+            "trackedEntityTypes[].trackedEntityTypeAttributes[] carry trackedEntityAttribute, displayInList, ... inline.",
+        "ProgramIndicator.analyticsPeriodBoundaries":
+            "programIndicators[].analyticsPeriodBoundaries[] carry analyticsPeriodBoundaryType, boundaryTarget inline.",
+        "DataSet.compulsoryDataElementOperands":
+            "dataSets[].compulsoryDataElementOperands[] carry dataElement, categoryOptionCombo, ... inline.",
+        "Section.greyedFields": "sections[].greyedFields[] carry dataElement, categoryOptionCombo, ... inline.",
+    ]
+
     /// A property whose real payloads disagree with every document, with the type that reads them and the evidence.
     struct Override {
         let type: TypeRef

@@ -63,6 +63,8 @@ struct PropertyFacts {
     var isOwner: Bool
     var isWritable: Bool
     var isPersisted: Bool
+    /// Whether the items are embedded in the owner (``GenerationPlan/embeddedCollections``).
+    var isEmbedded = false
 }
 
 struct PropertyIR {
@@ -258,6 +260,10 @@ struct ModelBuilder {
                         + "selection can leave it out.")
             }
             var propertyFacts = facts(of: lastProperty)
+            if let evidence = GenerationPlan.embeddedCollections[name + "." + propertyName] {
+                propertyFacts.isEmbedded = true
+                notes.append("Embedded in its owner: \(evidence)")
+            }
             if let schemaName = lastProperty["name"]?.string, schemaName != propertyName {
                 propertyFacts.schemaName = schemaName
                 notes.append("`/api/schemas` names it `\(schemaName)`; the JSON member is `\(propertyName)`.")

@@ -841,6 +841,10 @@ public struct MetadataPropertySchema: Hashable, Sendable {
     public let isWritable: Bool
     /// Whether DHIS2 stores the property.
     public let isPersisted: Bool
+    /// Whether the collection's items are embedded in the owner (DHIS2's `EmbeddedObject`s: a dashboard's
+    /// `dashboardItems`, a legend set's `legends`): written and read inline with all their properties, not as
+    /// `{id}` references. `/api/schemas` has no such flag; the generator's plan lists them with evidence.
+    public let isEmbedded: Bool
     /// The versions that have the property.
     public let availability: APIVersionSet
 
@@ -848,7 +852,7 @@ public struct MetadataPropertySchema: Hashable, Sendable {
         name: String, schemaName: String? = nil, kind: MetadataPropertyKind, itemKind: MetadataPropertyKind? = nil, isCollection: Bool = false,
         referenceKlass: String? = nil, referencePlural: String? = nil, isRequired: Bool = false,
         isUnique: Bool = false, isOwner: Bool = false, isWritable: Bool = true, isPersisted: Bool = false,
-        availability: APIVersionSet = .all
+        isEmbedded: Bool = false, availability: APIVersionSet = .all
     ) {
         self.name = name
         self.schemaName = schemaName ?? name
@@ -862,6 +866,7 @@ public struct MetadataPropertySchema: Hashable, Sendable {
         self.isOwner = isOwner
         self.isWritable = isWritable
         self.isPersisted = isPersisted
+        self.isEmbedded = isEmbedded
         self.availability = availability
     }
 }

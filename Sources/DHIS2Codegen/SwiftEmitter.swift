@@ -300,6 +300,7 @@ struct SwiftEmitter {
             if p.isOwner { arguments.append("isOwner: true") }
             if !p.isWritable { arguments.append("isWritable: false") }
             if p.isPersisted { arguments.append("isPersisted: true") }
+            if p.isEmbedded { arguments.append("isEmbedded: true") }
             if property.versions.literal != ".all" { arguments.append("availability: \(property.versions.literal)") }
             out += "            MetadataPropertySchema(\(arguments.joined(separator: ", "))),\n"
         }

@@ -195,8 +195,14 @@ struct MetadataImporter {
                 guard let items = value.arrayValue else { return .failure(typeError(property, value, expected: "collection")) }
                 result[property.name] = .array(items.compactMap { $0["id"]?.stringValue }.map { ["id": .string($0)] })
             case .complexCollection:
-                guard value.arrayValue != nil else { return .failure(typeError(property, value, expected: "collection")) }
-                result[property.name] = value
+                guard let items = value.arrayValue else {
+                    return .failure(typeError(property, value, expected: "collection"))
+                }
+                if let itemType = property.itemType {
+                    result[property.name] = .array(items.map { Self.embeddedItem($0, type: itemType) })
+                } else {
+                    result[property.name] = value
+                }
             case .complex:
                 result[property.name] = value
             case .inverse:
@@ -205,6 +211,40 @@ struct MetadataImporter {
         }
         return .success(result)
     }
+
+    /// An embedded object as stored inline in its owner: every property of the item type's schema except those
+    /// computed on read or maintained by the server (references reduced to `{"id":…}`, nulls and `""` dropped), and
+    /// its UID, generated when the client sent none, as DHIS2 does. Properties DHIS2 derives for an item (a map
+    /// view's `rows`, a program attribute's `valueType`) are kept as the client sent them.
+    static func embeddedItem(_ item: JSONValue, type: MetadataType) -> JSONValue {
+        guard let members = item.objectValue else { return item }
+        var result: [String: JSONValue] = [:]
+        result["id"] = members["id"]?.stringValue.map { .string($0) } ?? .string(UID.generate().rawValue)
+        for property in type.properties
+        where property.name != "id" && type.hasSchemaProperty(property.name)
+            && !MetadataType.computedNames.contains(property.name) && !serverMaintained.contains(property.name)
+        {
+            guard let value = members[property.name], !value.isNull, value != "" else { continue }
+            switch property.kind {
+            case .reference:
+                if let id = value["id"]?.stringValue { result[property.name] = ["id": .string(id)] }
+            case .referenceCollection:
+                result[property.name] = .array(
+                    (value.arrayValue ?? []).compactMap { $0["id"]?.stringValue }.map { ["id": .string($0)] })
+            case .complexCollection where property.itemType != nil:
+                if let itemType = property.itemType {
+                    result[property.name] = .array((value.arrayValue ?? []).map { embeddedItem($0, type: itemType) })
+                }
+            case .inverse:
+                continue
+            default:
+                result[property.name] = value
+            }
+        }
+        return .object(result)
+    }
+
+    private static let serverMaintained: Set<String> = ["created", "lastUpdated", "createdBy", "lastUpdatedBy"]
 
     private func typeError(_ property: PropertyDescription, _ value: JSONValue, expected: String) -> String {
         "JSON parse error: Cannot deserialize value of type `\(expected)` from \(value) for property `\(property.name)`"

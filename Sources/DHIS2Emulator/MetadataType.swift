@@ -31,6 +31,10 @@ struct PropertyDescription: Sendable {
     var maxLength: Int?
     /// Whether this side owns the property (the `:owner` preset; what a metadata export carries).
     var owner = true
+    /// For a collection of embedded objects (DHIS2's `EmbeddedObject`s: a dashboard's `dashboardItems`, a legend
+    /// set's `legends`), the type of its items: they are stored inline in the owner and rendered with all their
+    /// properties unless a block narrows them.
+    var itemType: MetadataType?
 
     init(
         name: String, kind: Kind, required: Bool = false, unique: Bool = false, writable: Bool = true,
@@ -180,9 +184,15 @@ struct MetadataType: Sendable {
     /// OpenAPI document of those versions has a path for them (event visualizations replaced both).
     static func servedSchemas(for version: APIVersion) -> [MetadataTypeSchema] {
         allSchemas(for: version).filter {
-            $0.isMetadata && $0.apiEndpoint == "/api/" + $0.plural && !notGeneric.contains($0.plural)
+            ($0.isMetadata || servedNonMetadata.contains($0.plural)) && $0.apiEndpoint == "/api/" + $0.plural
+                && !notGeneric.contains($0.plural)
         }
     }
+
+    /// Types `/api/schemas` marks `metadata: false` that real DHIS2 still serves as a collection and carries in a
+    /// metadata export: `interpretations` (every OpenAPI document of 2.41–2.44 has `/api/interpretations/{uid}`
+    /// with get, put, patch and delete; the real export fixtures/play/metadata.json has an `interpretations` key).
+    static let servedNonMetadata: Set<String> = ["interpretations"]
 
     static let notGeneric: Set<String> = ["apiToken", "users", "eventCharts", "eventReports"]
 
@@ -200,7 +210,16 @@ struct MetadataType: Sendable {
 
     private static func generic(_ schema: MetadataTypeSchema, version: APIVersion, served: Set<String>) -> MetadataType {
         let available = schema.properties.filter { $0.availability.includes(version) }
-        let properties = available.map { property(from: $0, served: served) }
+        let properties = available.map { facts -> PropertyDescription in
+            var property = property(from: facts, served: served)
+            if facts.isEmbedded, let klass = facts.referenceKlass,
+                let itemSchema = MetadataModels.all.lazy.map({ $0.schema }).first(where: { $0.klass == klass })
+            {
+                property.kind = .complexCollection
+                property.itemType = generic(itemSchema, version: version, served: served)
+            }
+            return property
+        }
         let names = Set(available.map(\.name))
         return MetadataType(
             singular: schema.singular, plural: schema.plural, klass: schema.klass, properties: properties,

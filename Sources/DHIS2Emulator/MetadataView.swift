@@ -77,6 +77,8 @@ struct MetadataView: Sendable {
     private func computedValue(_ name: String, of object: [String: JSONValue], type: MetadataType) -> JSONValue? {
         switch name {
         case "href":
+            // A type without an endpoint (a legend set's `legends`) has no `href`.
+            if let schema = type.schema, schema.apiEndpoint == nil { return nil }
             return object["id"]?.stringValue.map { .string("\(contextPath)/api/\(type.plural)/\($0)") }
         // `displayName` and friends: the translation for the database locale when there is one, else the value
         // itself; the emulator's users have no database locale, so they are the stored values.
@@ -134,7 +136,14 @@ struct MetadataView: Sendable {
             let property = type.property(node.name)
             let rendered: JSONValue
             let children = node.effectiveChildren
-            if let children {
+            if let itemType = property?.itemType, case .array(let items) = value {
+                // Embedded objects: every property by default (§4.1), a block narrows them.
+                let itemFields = children ?? [FieldNode(name: "*")]
+                rendered = .array(
+                    items.map { item in
+                        item.objectValue.map { render($0, type: itemType, fields: itemFields) } ?? item
+                    })
+            } else if let children {
                 rendered = renderNested(value, property: property, fields: children)
             } else if let property, property.isReference {
                 rendered = referenceOnly(value)

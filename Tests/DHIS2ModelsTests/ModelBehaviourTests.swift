@@ -232,3 +232,18 @@ struct SchemaFactTests {
         #expect(MetadataModels.type(klass: "org.hisp.dhis.option.OptionSet") == DHIS2OptionSet.self)
     }
 }
+
+@Suite("Schema facts: embedded objects")
+struct EmbeddedFactTests {
+    @Test("collections DHIS2 embeds in their owner are marked embedded; plain reference collections are not")
+    func embeddedCollections() {
+        #expect(Dashboard.schema.property("dashboardItems")?.isEmbedded == true)
+        #expect(LegendSet.schema.property("legends")?.isEmbedded == true)
+        #expect(Map.schema.property("mapViews")?.isEmbedded == true)
+        #expect(ProgramStage.schema.property("programStageDataElements")?.isEmbedded == true)
+        #expect(Program.schema.property("programTrackedEntityAttributes")?.isEmbedded == true)
+        #expect(TrackedEntityType.schema.property("trackedEntityTypeAttributes")?.isEmbedded == true)
+        #expect(Program.schema.property("programStages")?.isEmbedded == false)
+        #expect(DataSet.schema.property("organisationUnits")?.isEmbedded == false)
+    }
+}

@@ -26,6 +26,7 @@ public struct Dashboard: MetadataModel {
     /// `createdBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var createdBy: User?
     /// `dashboardItems`, 2.41–2.44; collection of reference to `org.hisp.dhis.dashboard.DashboardItem`, owned.
+    /// Embedded in its owner: dashboards[].dashboardItems[] carry type, x, y, width, height, shape, visualization, map, ... inline.
     /// `/api/schemas` names it `dashboardItem`; the JSON member is `dashboardItems`.
     public var dashboardItems: [DashboardItem]?
     /// `description`, 2.41–2.44; text, owned.

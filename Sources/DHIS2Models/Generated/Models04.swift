@@ -360,6 +360,7 @@ public struct DataSet: MetadataModel {
     /// `code`, 2.41–2.44; identifier, owned, unique.
     public var code: String?
     /// `compulsoryDataElementOperands`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementOperand`, owned.
+    /// Embedded in its owner: dataSets[].compulsoryDataElementOperands[] carry dataElement, categoryOptionCombo, ... inline.
     /// `/api/schemas` names it `compulsoryDataElementOperand`; the JSON member is `compulsoryDataElementOperands`.
     public var compulsoryDataElementOperands: [DataElementOperand]?
     /// `compulsoryFieldsCompleteOnly`, 2.41–2.44; boolean, owned.

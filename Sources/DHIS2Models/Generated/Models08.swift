@@ -973,6 +973,7 @@ public struct LegendSet: MetadataModel {
     /// `lastUpdatedBy`, 2.41–2.44; reference to `org.hisp.dhis.user.User`, owned.
     @Indirect public var lastUpdatedBy: User?
     /// `legends`, 2.41–2.44; collection of reference to `org.hisp.dhis.legend.Legend`, owned.
+    /// Embedded in its owner: legendSets[].legends[] carry name, startValue, endValue, color inline.
     /// `/api/schemas` names it `legend`; the JSON member is `legends`.
     public var legends: [Legend]?
     /// `name`, 2.41–2.44; text, owned, unique.
@@ -1146,6 +1147,7 @@ public struct Map: MetadataModel {
     /// `longitude`, 2.41–2.44; number, owned.
     public var longitude: Double?
     /// `mapViews`, 2.41–2.44; collection of reference to `org.hisp.dhis.mapping.MapView`, owned.
+    /// Embedded in its owner: maps[].mapViews[] carry layer, columns, rows, filters, periods, ... inline.
     /// `/api/schemas` names it `mapView`; the JSON member is `mapViews`.
     public var mapViews: [MapView]?
     /// `name`, 2.41–2.44; text, owned.

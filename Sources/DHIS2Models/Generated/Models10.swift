@@ -1055,6 +1055,7 @@ public struct Program: MetadataModel {
     /// `programStagesLabel`, 2.43+; text, owned.
     public var programStagesLabel: String?
     /// `programTrackedEntityAttributes`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramTrackedEntityAttribute`, owned.
+    /// Embedded in its owner: programs[].programTrackedEntityAttributes[] carry trackedEntityAttribute, mandatory, searchable, ... inline.
     /// `/api/schemas` names it `programTrackedEntityAttribute`; the JSON member is `programTrackedEntityAttributes`.
     public var programTrackedEntityAttributes: [ProgramTrackedEntityAttribute]?
     /// `programType`, 2.41–2.44; constant, owned.
@@ -1585,6 +1586,7 @@ public struct ProgramIndicator: MetadataModel {
     /// `aggregationType`, 2.41–2.44; constant, owned.
     public var aggregationType: AggregationType?
     /// `analyticsPeriodBoundaries`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.AnalyticsPeriodBoundary`, owned.
+    /// Embedded in its owner: programIndicators[].analyticsPeriodBoundaries[] carry analyticsPeriodBoundaryType, boundaryTarget inline.
     /// `/api/schemas` names it `analyticsPeriodBoundary`; the JSON member is `analyticsPeriodBoundaries`.
     public var analyticsPeriodBoundaries: [AnalyticsPeriodBoundary]?
     /// `analyticsType`, 2.41–2.44; constant, owned.

@@ -973,6 +973,7 @@ public struct ProgramStage: MetadataModel {
     /// `program`, 2.41–2.44; reference to `org.hisp.dhis.program.Program`, owned.
     @Indirect public var program: Program?
     /// `programStageDataElements`, 2.41–2.44; collection of reference to `org.hisp.dhis.program.ProgramStageDataElement`, owned.
+    /// Embedded in its owner: programStages[].programStageDataElements[] carry dataElement, compulsory, sortOrder, ... inline.
     /// `/api/schemas` names it `programStageDataElement`; the JSON member is `programStageDataElements`.
     public var programStageDataElements: [ProgramStageDataElement]?
     /// `programStageLabel`, 2.41–2.44; text, owned.

@@ -452,6 +452,7 @@ public struct Section: MetadataModel {
     /// `/api/schemas` names it `favorite`; the JSON member is `favorites`.
     public var favorites: [String]?
     /// `greyedFields`, 2.41–2.44; collection of reference to `org.hisp.dhis.dataelement.DataElementOperand`, owned.
+    /// Embedded in its owner: sections[].greyedFields[] carry dataElement, categoryOptionCombo, ... inline.
     /// `/api/schemas` names it `greyedField`; the JSON member is `greyedFields`.
     public var greyedFields: [DataElementOperand]?
     /// `href`, 2.41–2.44; url.

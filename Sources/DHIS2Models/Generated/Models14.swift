@@ -465,6 +465,7 @@ public struct TrackedEntityType: MetadataModel {
     /// `style`, 2.41–2.44; complex, owned.
     @Indirect public var style: ObjectStyle?
     /// `trackedEntityTypeAttributes`, 2.41–2.44; collection of reference to `org.hisp.dhis.trackedentity.TrackedEntityTypeAttribute`, owned.
+    /// Embedded in its owner: trackedEntityTypes[].trackedEntityTypeAttributes[] carry trackedEntityAttribute, displayInList, ... inline.
     /// `/api/schemas` names it `trackedEntityTypeAttribute`; the JSON member is `trackedEntityTypeAttributes`.
     public var trackedEntityTypeAttributes: [TrackedEntityTypeAttribute]?
     /// `trackedEntityTypesLabel`, 2.43+; text, owned.
