@@ -508,8 +508,9 @@ struct MetadataBundleImporter {
         var pending: [String: Set<String>] = [:]
         if parameters.strategy != .delete {
             for (plural, entries) in batches { pending[plural, default: []].formUnion(entries.map(\.id)) }
-            // Embedded objects (a map's `mapViews`) travel inline inside their owner, with every property, and have
-            // no top-level key in an export: they are imported with the owner, never looked up as references.
+            // Objects that travel inline inside their owner with more than reference members, and have no top-level
+            // key in the payload, are imported with the owner, never looked up as references. (The collections the
+            // schema facts mark embedded are complex collections here, stored inline; see `embeddedItem`.)
             for (plural, entries) in batches {
                 guard let type = types[plural] else { continue }
                 for property in type.properties {
