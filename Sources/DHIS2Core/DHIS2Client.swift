@@ -175,6 +175,19 @@ extension DHIS2Client {
         return try ResponseInterpreter.decode(type, from: try await executor.send(request), request: request)
     }
 
+    /// `GET path`, returning the raw body of a 2xx answer, for callers that decode with a reader of their own (the
+    /// typed metadata API decodes pages straight from these bytes). Failures throw as ``get(_:query:)``'s do, and an
+    /// HTML page answered with 2xx is `unexpectedContent`.
+    public func data(_ path: String, query: [URLQueryItem] = []) async throws(DHIS2Error) -> Data {
+        let request = DHIS2Request(method: .get, path: path, query: query)
+        let response = try await executor.send(request)
+        guard (200..<300).contains(response.status) else {
+            throw ResponseInterpreter.error(for: response, request: request)
+        }
+        if response.looksLikeHTML { throw ResponseInterpreter.htmlError(response, request: request) }
+        return response.body
+    }
+
     /// `POST path` with a JSON body.
     public func post(_ path: String, query: [URLQueryItem] = [], body: JSONValue? = nil) async throws(DHIS2Error)
         -> JSONValue

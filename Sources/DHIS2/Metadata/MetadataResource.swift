@@ -48,8 +48,12 @@ public struct MetadataResource<Model: MetadataModel>: Sendable {
     public func get(_ id: UID, fields: Fields? = nil) async throws(DHIS2Error) -> Model {
         var query: [URLQueryItem] = []
         if let fields { query.append(URLQueryItem(name: "fields", value: fields.rendered)) }
-        let json = try await client.get(objectPath(id), query: query)
-        return try decode(Model.self, from: json, at: objectPath(id))
+        let bytes = try await client.data(objectPath(id), query: query)
+        do {
+            return try Model(jsonBytes: Array(bytes))
+        } catch {
+            throw decodingError(Model.self, error, at: objectPath(id))
+        }
     }
 
     /// Reads one page of the collection (`GET /api/<plural>`). DHIS2's defaults apply to what is left out: fields
@@ -177,39 +181,36 @@ public struct MetadataResource<Model: MetadataModel>: Sendable {
         return query
     }
 
+    /// One page, decoded straight from the response bytes by the models' own reader: the pager and the collection
+    /// member are read, anything else the server adds is skipped.
     func fetchPage(query: [URLQueryItem]) async throws(DHIS2Error) -> MetadataPage<Model> {
-        let json = try await client.get(path, query: query)
-        guard case .object(let members) = json else {
-            throw DHIS2Error(
-                code: .decoding, message: "The list of \(collectionKey) is not a JSON object.", method: "GET",
-                path: path)
-        }
-        let pager = try members["pager"].map { value throws(DHIS2Error) in
-            try decode(Pager.self, from: value, at: path)
-        }
+        let bytes = try await client.data(path, query: query)
+        var reader = DHIS2JSONReader(bytes: Array(bytes))
+        var pager: Pager?
         var items: [Model] = []
-        if let elements = members[collectionKey] {
-            guard case .array(let array) = elements else {
-                throw DHIS2Error(
-                    code: .decoding, message: "The list's \"\(collectionKey)\" member is not an array.",
-                    method: "GET", path: path)
+        do {
+            try reader.beginObject()
+            while let key = try reader.nextKey() {
+                switch key {
+                case "pager":
+                    pager = try Pager(json: &reader)
+                case collectionKey:
+                    try reader.beginArray()
+                    while try reader.nextElement() { items.append(try Model(json: &reader)) }
+                default:
+                    _ = try reader.readValue()
+                }
             }
-            items.reserveCapacity(array.count)
-            for element in array { items.append(try decode(Model.self, from: element, at: path)) }
+        } catch {
+            throw decodingError(MetadataPage<Model>.self, error, at: path)
         }
         return MetadataPage(items: items, pager: pager)
     }
 
-    private func decode<T: DHIS2JSONCodable>(_ type: T.Type, from json: JSONValue, at path: String)
-        throws(DHIS2Error) -> T
-    {
-        do {
-            return try T(jsonValue: json)
-        } catch {
-            throw DHIS2Error(
-                code: .decoding, message: "The server's answer is not a \(T.self): \(error)", method: "GET",
-                path: path, underlying: "\(error)")
-        }
+    private func decodingError<T>(_ type: T.Type, _ error: any Error, at path: String) -> DHIS2Error {
+        DHIS2Error(
+            code: .decoding, message: "The server's answer is not a \(T.self): \(error)", method: "GET", path: path,
+            underlying: "\(error)")
     }
 
     private func body(_ object: Model) throws(DHIS2Error) -> JSONValue {
