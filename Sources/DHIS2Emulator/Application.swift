@@ -125,6 +125,7 @@ enum APIRouter {
     static func route(_ environment: RequestEnvironment, state: EmulatorState) async throws -> Response? {
         let method = environment.request.method
         let segments = environment.segments
+        if let response = try await JobRoutes.route(environment, state: state) { return response }
         switch (method, segments.first, segments.count) {
         case (.get, "system", 2) where segments[1] == "ping":
             return Reply.text("pong")
@@ -185,5 +186,7 @@ struct EmulatorState: Sendable {
     let sessions: SessionRegistry
     /// The OAuth2 authorization server, on emulated 2.42+ only.
     let oauth2: OAuth2Server?
+    /// Background jobs: notifications, summaries and the kick-off response (reference §10).
+    let jobs: JobRunner
     let logger: Logger
 }

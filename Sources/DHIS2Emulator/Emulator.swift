@@ -28,6 +28,8 @@ public final class Emulator: Sendable {
     private let bearerTokens: BearerTokenRegistry
     /// The OAuth2 authorization server (emulated 2.42+ only).
     let oauth2Server: OAuth2Server?
+    /// The background job runner.
+    let jobRunner: JobRunner
     private let store: Store
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, any Error>
@@ -35,8 +37,8 @@ public final class Emulator: Sendable {
 
     private init(
         port: Int, baseURL: String, version: String, faults: FaultInjector, counter: RequestCounter,
-        bearerTokens: BearerTokenRegistry, oauth2Server: OAuth2Server?, store: Store, serviceGroup: ServiceGroup,
-        runTask: Task<Void, any Error>, logger: Logger
+        bearerTokens: BearerTokenRegistry, oauth2Server: OAuth2Server?, jobRunner: JobRunner, store: Store,
+        serviceGroup: ServiceGroup, runTask: Task<Void, any Error>, logger: Logger
     ) {
         self.port = port
         self.baseURL = baseURL
@@ -45,6 +47,7 @@ public final class Emulator: Sendable {
         self.counter = counter
         self.bearerTokens = bearerTokens
         self.oauth2Server = oauth2Server
+        self.jobRunner = jobRunner
         self.store = store
         self.serviceGroup = serviceGroup
         self.runTask = runTask
@@ -84,10 +87,12 @@ public final class Emulator: Sendable {
                 refreshTokenLifetime: configuration.refreshTokenLifetime, sessions: sessions, logger: logger)
             : nil
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let jobRunner = JobRunner(version: version, logger: logger)
         let state = EmulatorState(
             version: version, store: store, types: MetadataType.all(for: version), faults: faults, counter: counter,
             authenticator: Authenticator(bearerTokens: bearerTokens, sessions: sessions, oauth2: oauth2),
-            systemID: systemID, fallbackBaseURL: fallbackBaseURL, sessions: sessions, oauth2: oauth2, logger: logger)
+            systemID: systemID, fallbackBaseURL: fallbackBaseURL, sessions: sessions, oauth2: oauth2, jobs: jobRunner,
+            logger: logger)
         let application = buildApplication(
             state: state, host: configuration.host, port: configuration.port, logger: logger,
             onServerRunning: { channel in
@@ -120,7 +125,7 @@ public final class Emulator: Sendable {
             metadata: ["url": "http://\(host):\(port)", "version": "\(configuration.version)"])
         return Emulator(
             port: port, baseURL: "http://\(host):\(port)", version: configuration.version, faults: faults,
-            counter: counter, bearerTokens: bearerTokens, oauth2Server: oauth2, store: store,
+            counter: counter, bearerTokens: bearerTokens, oauth2Server: oauth2, jobRunner: jobRunner, store: store,
             serviceGroup: serviceGroup, runTask: runTask,
             logger: logger)
     }
