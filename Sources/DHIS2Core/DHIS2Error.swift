@@ -9,6 +9,7 @@ public struct DHIS2Error: Error, Sendable, CustomStringConvertible {
         private enum Base: String, Hashable, Sendable {
             case api, unauthorized, transport, timeout, decoding, unexpectedContent, unsupportedVersion
             case invalidUID, invalidBaseURL, invalidRequest, authentication, cancelled, responseTooLarge
+            case jobTimeout
         }
 
         private let base: Base
@@ -40,6 +41,9 @@ public struct DHIS2Error: Error, Sendable, CustomStringConvertible {
         public static let cancelled = Code(.cancelled)
         /// A response body exceeded the configured buffering limit.
         public static let responseTooLarge = Code(.responseTooLarge)
+        /// A background job did not finish within the time the caller was willing to wait (the job itself may still
+        /// be running on the server).
+        public static let jobTimeout = Code(.jobTimeout)
 
         public var description: String { base.rawValue }
     }
