@@ -3,8 +3,13 @@
 //   swift run -c release dhis2 emulator serve --port 8080 --log-level warning   # terminal 1
 //   swift run -c release dhis2-benchmark --url http://127.0.0.1:8080             # terminal 2
 //
-// For every concurrency level it sends N `GET /api/dataElements/{id}` through one DHIS2Client, spread over that
-// many tasks, and reports wall time, throughput, latency percentiles and the client's own CPU time per request.
+// Two modes:
+// - `throughput` (default): for every concurrency level it sends N `GET /api/dataElements/{id}` through one
+//   DHIS2Client, spread over that many tasks, and reports wall time, throughput, latency percentiles and the
+//   client's own CPU time per request.
+// - `org-units`: reads every organisation unit in one `paging=false` request and decodes them into the generated
+//   `OrganisationUnit` model, reporting wall time, bytes, objects/s and the client's peak resident memory.
+//   Serve a large hierarchy for it: `dhis2 emulator serve --org-units 50000`.
 import ArgumentParser
 import DHIS2
 import Foundation
@@ -26,8 +31,25 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
             emulator's demo account). Build in release mode: a debug build measures the compiler, not the client.
             """)
 
+    /// What to measure.
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        /// Requests per second at several concurrency levels.
+        case throughput
+        /// One `paging=false` read of every organisation unit, decoded into models.
+        case orgUnits = "org-units"
+    }
+
     @Option(help: "The server's root URL, e.g. http://127.0.0.1:8080.")
     var url: String
+
+    @Option(help: "What to measure: throughput (requests/s) or org-units (decode every organisation unit, unpaged).")
+    var mode = Mode.throughput
+
+    @Option(help: "org-units mode: the fields= selection of the unpaged read.")
+    var fields = ":owner"
+
+    @Option(help: "org-units mode: how many times to read and decode the whole collection.")
+    var repetitions = 3
 
     @Option(help: "Requests per concurrency level.")
     var requests = 20_000
@@ -48,6 +70,7 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
         guard requests > 0 else { throw ValidationError("--requests must be at least 1.") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative.") }
         guard connections > 0 else { throw ValidationError("--connections must be at least 1.") }
+        guard repetitions > 0 else { throw ValidationError("--repetitions must be at least 1.") }
         let parts = concurrency.split(separator: ",")
         guard !parts.isEmpty, levels.count == parts.count, levels.allSatisfy({ $0 > 0 && $0 <= requests }) else {
             throw ValidationError("--concurrency must be a comma-separated list of levels from 1 to --requests.")
@@ -68,6 +91,14 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
                 password: environment["DHIS2_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? "district")
         }
         let configuration = DHIS2Configuration(connectionPoolSize: connections, userAgent: "swift-dhis2-benchmark/0.1")
+        if mode == .orgUnits {
+            let fields = self.fields
+            let repetitions = self.repetitions
+            try await DHIS2Client.withConnection(to: url, auth: auth, configuration: configuration) { client in
+                try await decodeAllOrganisationUnits(client, fields: fields, repetitions: repetitions)
+            }
+            return
+        }
         let levels = self.levels
         let requests = self.requests
         let warmup = self.warmup
@@ -94,6 +125,71 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
                 print(Table.row(result.cells))
             }
         }
+    }
+}
+
+/// `org-units` mode: reads `/api/organisationUnits?paging=false` `repetitions` times and decodes every unit into the
+/// generated model with the models' own reader (what the typed metadata API does with each page), keeping the
+/// decoded array alive until the next read, as a caller that wants every unit would.
+func decodeAllOrganisationUnits(_ client: DHIS2Client, fields: String, repetitions: Int) async throws {
+    let path = "/api/organisationUnits"
+    let query = [URLQueryItem(name: "fields", value: fields), URLQueryItem(name: "paging", value: "false")]
+    print("server:      \(client.baseURL) (DHIS2 \(client.serverVersion?.rawValue ?? "?"), API \(client.apiVersion))")
+    print("request:     GET \(path)?fields=\(fields)&paging=false, decoded into [OrganisationUnit]")
+    print("before:      VmRSS \(String(format: "%.1f", Double(ProcessMemory.kilobytes("VmRSS") ?? 0) / 1024)) MiB")
+    print("")
+    let header = ["run", "units", "MiB", "fetch s", "decode s", "total s", "units/s", "MB/s dec", "VmHWM MiB"]
+    print(Table.row(header))
+    print(Table.separator(columns: header.count))
+    let clock = ContinuousClock()
+    var kept: [OrganisationUnit] = []
+    for run in 1...repetitions {
+        kept = []  // The previous run's units are released before this one is read.
+        let start = clock.now
+        let bytes = Array(try await client.data(path, query: query))
+        let fetched = clock.now
+        var reader = DHIS2JSONReader(bytes: bytes)
+        var units: [OrganisationUnit] = []
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            guard key == "organisationUnits" else {
+                _ = try reader.readValue()
+                continue
+            }
+            try reader.beginArray()
+            while try reader.nextElement() { units.append(try OrganisationUnit(json: &reader)) }
+        }
+        let decoded = clock.now
+        kept = units
+        let fetchSeconds = seconds(start.duration(to: fetched))
+        let decodeSeconds = seconds(fetched.duration(to: decoded))
+        let total = fetchSeconds + decodeSeconds
+        print(
+            Table.row([
+                "\(run)", "\(kept.count)", String(format: "%.1f", Double(bytes.count) / 1_048_576),
+                String(format: "%.2f", fetchSeconds), String(format: "%.2f", decodeSeconds),
+                String(format: "%.2f", total), String(format: "%.0f", Double(kept.count) / total),
+                String(format: "%.1f", Double(bytes.count) / 1_000_000 / decodeSeconds),
+                String(format: "%.1f", Double(ProcessMemory.kilobytes("VmHWM") ?? 0) / 1024),
+            ]))
+    }
+    withExtendedLifetime(kept) {}
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// The process's memory figures from `/proc/self/status` (Linux).
+enum ProcessMemory {
+    /// The value of `field` (e.g. `VmHWM`, the peak resident set; `VmRSS`, the current one) in kB, or `nil` where
+    /// there is no procfs.
+    static func kilobytes(_ field: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return Int(line.dropFirst(field.count + 1).split(separator: " ").first ?? "")
+        }
+        return nil
     }
 }
 

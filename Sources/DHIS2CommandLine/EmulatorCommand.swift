@@ -61,9 +61,20 @@ struct EmulatorCommand: AsyncParsableCommand {
         @Option(help: "The emulator's log level on standard error: trace, debug, info, notice, warning, error, critical.")
         var logLevel = "info"
 
+        @Option(
+            name: .customLong("org-units"),
+            help: ArgumentHelp(
+                "Grow the demo organisation unit hierarchy to at least this many units (e.g. 50000, for large-scale "
+                    + "tests and benchmarks); by default about 120. Applies when the database is created.",
+                valueName: "count"))
+        var organisationUnitCount: Int?
+
         func validate() throws {
             guard (0...65_535).contains(port) else {
                 throw ValidationError("--port must be between 0 and 65535, not \(port).")
+            }
+            if let organisationUnitCount, organisationUnitCount < 1 {
+                throw ValidationError("--org-units must be at least 1, not \(organisationUnitCount).")
             }
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError(
@@ -75,10 +86,10 @@ struct EmulatorCommand: AsyncParsableCommand {
             let terminal = Terminal.current
             var logger = Logger(label: "dhis2.emulator", factory: { label in StreamLogHandler.standardError(label: label) })
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            let emulator = try await Emulator.start(
-                EmulatorConfiguration(
-                    host: host, port: port, version: version.dhis2Version, dataDirectory: dataDirectory,
-                    logger: logger))
+            var configuration = EmulatorConfiguration(
+                host: host, port: port, version: version.dhis2Version, dataDirectory: dataDirectory, logger: logger)
+            configuration.demoOrganisationUnitCount = organisationUnitCount
+            let emulator = try await Emulator.start(configuration)
             terminal.print("DHIS2 \(emulator.version) emulator listening on \(emulator.baseURL)")
             terminal.print(
                 dataDirectory.map { "Data: \($0)" } ?? "Data: in memory (pass --data DIR to keep it between runs)")
