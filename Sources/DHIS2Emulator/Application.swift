@@ -126,6 +126,7 @@ enum APIRouter {
         let method = environment.request.method
         let segments = environment.segments
         if let response = try await JobRoutes.route(environment, state: state) { return response }
+        if let response = try await DataIntegrityRoutes.route(environment, state: state) { return response }
         switch (method, segments.first, segments.count) {
         case (.get, "system", 2) where segments[1] == "ping":
             return Reply.text("pong")
