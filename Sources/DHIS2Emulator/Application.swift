@@ -104,7 +104,8 @@ struct EmulatorResponder: HTTPResponder {
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: 16 * 1024 * 1024)
+            // Tracker bundles may be larger (the play tracker export alone is several MiB).
+            body = try await request.collectBody(upTo: (segments.first == "tracker" ? 256 : 16) * 1024 * 1024)
         } catch {
             return Reply.webMessage(HTTPResponse.Status(code: 413), message: "Request body too large")
         }
@@ -126,6 +127,7 @@ enum APIRouter {
         let method = environment.request.method
         let segments = environment.segments
         if let response = try await JobRoutes.route(environment, state: state) { return response }
+        if let response = try await TrackerRoutes.route(environment, state: state) { return response }
         if let response = try await DataIntegrityRoutes.route(environment, state: state) { return response }
         switch (method, segments.first, segments.count) {
         case (.get, "system", 2) where segments[1] == "ping":
@@ -189,5 +191,7 @@ struct EmulatorState: Sendable {
     let oauth2: OAuth2Server?
     /// Background jobs: notifications, summaries and the kick-off response (reference §10).
     let jobs: JobRunner
+    /// Tracked entities, enrollments, events and relationships (`/api/tracker`).
+    let tracker: TrackerStore
     let logger: Logger
 }

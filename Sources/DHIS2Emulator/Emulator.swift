@@ -31,6 +31,7 @@ public final class Emulator: Sendable {
     /// The background job runner.
     let jobRunner: JobRunner
     private let store: Store
+    private let tracker: TrackerStore
     private let serviceGroup: ServiceGroup
     private let runTask: Task<Void, any Error>
     private let logger: Logger
@@ -38,7 +39,7 @@ public final class Emulator: Sendable {
     private init(
         port: Int, baseURL: String, version: String, faults: FaultInjector, counter: RequestCounter,
         bearerTokens: BearerTokenRegistry, oauth2Server: OAuth2Server?, jobRunner: JobRunner, store: Store,
-        serviceGroup: ServiceGroup, runTask: Task<Void, any Error>, logger: Logger
+        tracker: TrackerStore, serviceGroup: ServiceGroup, runTask: Task<Void, any Error>, logger: Logger
     ) {
         self.port = port
         self.baseURL = baseURL
@@ -49,6 +50,7 @@ public final class Emulator: Sendable {
         self.oauth2Server = oauth2Server
         self.jobRunner = jobRunner
         self.store = store
+        self.tracker = tracker
         self.serviceGroup = serviceGroup
         self.runTask = runTask
         self.logger = logger
@@ -62,6 +64,13 @@ public final class Emulator: Sendable {
         let version = try EmulatedVersion(parsing: configuration.version)
         let logger = configuration.logger
         let store = try await Store.open(directory: configuration.dataDirectory, logger: logger)
+        let tracker: TrackerStore
+        do {
+            tracker = try await TrackerStore.open(directory: configuration.dataDirectory, logger: logger)
+        } catch {
+            await store.close()
+            throw error
+        }
         let systemID = try await store.mutate { snapshot -> (String, [Store.Write]) in
             var writes: [Store.Write] = []
             if snapshot.settings["demoDataLoaded"] == nil {
@@ -92,7 +101,7 @@ public final class Emulator: Sendable {
             version: version, store: store, types: MetadataType.all(for: version), faults: faults, counter: counter,
             authenticator: Authenticator(bearerTokens: bearerTokens, sessions: sessions, oauth2: oauth2),
             systemID: systemID, fallbackBaseURL: fallbackBaseURL, sessions: sessions, oauth2: oauth2, jobs: jobRunner,
-            logger: logger)
+            tracker: tracker, logger: logger)
         let application = buildApplication(
             state: state, host: configuration.host, port: configuration.port, logger: logger,
             onServerRunning: { channel in
@@ -111,10 +120,12 @@ public final class Emulator: Sendable {
                 try await runTask.value
             } catch {
                 await store.close()
+                await tracker.close()
                 throw EmulatorError(
                     "the emulator could not listen on \(configuration.host):\(configuration.port): \(error)")
             }
             await store.close()
+            await tracker.close()
             throw EmulatorError("the emulator stopped before listening on \(configuration.host):\(configuration.port)")
         }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
@@ -126,7 +137,7 @@ public final class Emulator: Sendable {
         return Emulator(
             port: port, baseURL: "http://\(host):\(port)", version: configuration.version, faults: faults,
             counter: counter, bearerTokens: bearerTokens, oauth2Server: oauth2, jobRunner: jobRunner, store: store,
-            serviceGroup: serviceGroup, runTask: runTask,
+            tracker: tracker, serviceGroup: serviceGroup, runTask: runTask,
             logger: logger)
     }
 
@@ -147,6 +158,7 @@ public final class Emulator: Sendable {
         await serviceGroup.triggerGracefulShutdown()
         let result = await runTask.result
         await store.close()
+        await tracker.close()
         if case .failure(let error) = result, !(error is CancellationError) { throw error }
     }
 
@@ -159,6 +171,7 @@ public final class Emulator: Sendable {
             Task { await self.serviceGroup.triggerGracefulShutdown() }
         }
         await store.close()
+        await tracker.close()
     }
 }
 
