@@ -101,6 +101,17 @@ struct EmulatorResponder: HTTPResponder {
         case .rejected(let response): return response
         }
 
+        // Data value sets may be very large (a million values is about 200 MiB of JSON): their own body limit.
+        if segments.first == "dataValueSets" {
+            var request = request
+            guard let body = try? await request.collectBody(upTo: DataValueRoutes.bodyLimit) else {
+                return Reply.webMessage(HTTPResponse.Status(code: 413), message: "Request body too large")
+            }
+            let environment = RequestEnvironment(
+                request: request, segments: segments, query: QueryParameters(request.uri.query),
+                contextPath: contextPath, principal: principal, snapshot: snapshot, body: body)
+            return try await APIRouter.route(environment, state: state) ?? Reply.tomcatNotFound(path: path)
+        }
         var request = request
         let body: ByteBuffer
         do {
@@ -127,6 +138,7 @@ enum APIRouter {
         let method = environment.request.method
         let segments = environment.segments
         if let response = try await JobRoutes.route(environment, state: state) { return response }
+        if let response = try await DataValueRoutes.route(environment, state: state) { return response }
         if let response = try await TrackerRoutes.route(environment, state: state) { return response }
         if let response = try await DataIntegrityRoutes.route(environment, state: state) { return response }
         switch (method, segments.first, segments.count) {
@@ -193,5 +205,7 @@ struct EmulatorState: Sendable {
     let jobs: JobRunner
     /// Tracked entities, enrollments, events and relationships (`/api/tracker`).
     let tracker: TrackerStore
+    /// Aggregate data values (`/api/dataValueSets`, `/api/dataValues`).
+    let dataValues: DataValueStore
     let logger: Logger
 }

@@ -71,6 +71,13 @@ public final class Emulator: Sendable {
             await store.close()
             throw error
         }
+        let dataValues: DataValueStore
+        do {
+            dataValues = try await DataValueStore.open(store: store, logger: logger)
+        } catch {
+            await store.close()
+            throw error
+        }
         let systemID = try await store.mutate { snapshot -> (String, [Store.Write]) in
             var writes: [Store.Write] = []
             if snapshot.settings["demoDataLoaded"] == nil {
@@ -101,7 +108,7 @@ public final class Emulator: Sendable {
             version: version, store: store, types: MetadataType.all(for: version), faults: faults, counter: counter,
             authenticator: Authenticator(bearerTokens: bearerTokens, sessions: sessions, oauth2: oauth2),
             systemID: systemID, fallbackBaseURL: fallbackBaseURL, sessions: sessions, oauth2: oauth2, jobs: jobRunner,
-            tracker: tracker, logger: logger)
+            tracker: tracker, dataValues: dataValues, logger: logger)
         let application = buildApplication(
             state: state, host: configuration.host, port: configuration.port, logger: logger,
             onServerRunning: { channel in

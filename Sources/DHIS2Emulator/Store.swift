@@ -143,6 +143,19 @@ actor Store {
         return result
     }
 
+    /// Runs `work` with the database on the same serial chain as the snapshot's writes (after those pending, before
+    /// later ones), for stores that keep their own tables (data values): their transactions never interleave.
+    func withDatabase<T: Sendable>(_ work: @escaping @Sendable (SQLiteConnection) async throws -> T) async throws -> T {
+        let previous = writeChain
+        let database = self.database
+        let task = Task {
+            _ = try? await previous?.value
+            return try await work(database)
+        }
+        writeChain = Task { _ = try await task.value }
+        return try await task.value
+    }
+
     private func apply(_ write: Write) {
         switch write {
         case .putObject(let type, let id, let object): snapshot.objects[type, default: [:]][id] = object
