@@ -83,6 +83,16 @@ struct TrackerFidelityTests {
                 let violations = validator.validate(value, component: component)
                 #expect(violations.isEmpty, "\(version) \(label) violates \(component):\n\(violations.joined(separator: "\n"))")
             }
+            // Spec defect: OAS v42/v43 type the event's `storedBy` as a user UID (`UID_User`), but DHIS2 stores the
+            // username there; the real play export (fixtures/play/tracker_payload.json.gz) has `"storedBy": "tracker"`.
+            // The member is checked for presence here and left out of the schema check.
+            func withoutStoredBy(_ event: JSONValue) -> JSONValue {
+                guard var members = event.objectValue else { return event }
+                if version.hasPrefix("2.42") || version.hasPrefix("2.43") {
+                    #expect(members.removeValue(forKey: "storedBy")?.stringValue == DemoData.adminUsername)
+                }
+                return .object(members)
+            }
             let unit = try await TrackerTests.facility(emulator)
             let bundle: JSONValue = [
                 "trackedEntities": [TrackerTests.person("Cf1TrackEn1", enrollment: "Cf1Enrollm1", event: "Cf1EventAa1", orgUnit: unit)]
@@ -99,18 +109,30 @@ struct TrackerFidelityTests {
             let entities = try await emulator.getJSON(
                 "/api/tracker/trackedEntities?program=\(program)&orgUnits=\(unit)&fields=*&totalPages=true")
             for item in entities["trackedEntities"]?.arrayValue ?? [] {
-                expectConforms(item, "TrackerTrackedEntity", "trackedEntities[]")
+                guard var members = item.objectValue else { continue }
+                members["enrollments"] = .array(
+                    (members["enrollments"]?.arrayValue ?? []).map { enrollment in
+                        guard var fields = enrollment.objectValue else { return enrollment }
+                        fields["events"] = .array((fields["events"]?.arrayValue ?? []).map(withoutStoredBy))
+                        return .object(fields)
+                    })
+                expectConforms(.object(members), "TrackerTrackedEntity", "trackedEntities[]")
             }
             expectConforms(entities["pager"], "TrackerPager", "pager")
             let enrollments = try await emulator.getJSON("/api/tracker/enrollments?program=\(program)&orgUnits=\(unit)&fields=*")
             for item in enrollments["enrollments"]?.arrayValue ?? [] {
-                expectConforms(item, "TrackerEnrollment", "enrollments[]")
+                guard var members = item.objectValue else { continue }
+                members["events"] = .array((members["events"]?.arrayValue ?? []).map(withoutStoredBy))
+                expectConforms(.object(members), "TrackerEnrollment", "enrollments[]")
             }
             let eventComponent = version.hasPrefix("2.43") || version.hasPrefix("2.44") ? "TrackerTrackerEvent" : "TrackerEvent"
             let events = try await emulator.getJSON("/api/tracker/events?program=\(program)&orgUnit=\(unit)")
             #expect(events["events"]?.arrayValue?.count == 1)
-            for item in events["events"]?.arrayValue ?? [] { expectConforms(item, eventComponent, "events[]") }
-            expectConforms(try await emulator.getJSON("/api/tracker/events/Cf1EventAa1"), eventComponent, "event")
+            for item in events["events"]?.arrayValue ?? [] {
+                expectConforms(withoutStoredBy(item), eventComponent, "events[]")
+            }
+            expectConforms(
+                withoutStoredBy(try await emulator.getJSON("/api/tracker/events/Cf1EventAa1")), eventComponent, "event")
             let bad = try await emulator.send(.GET, "/api/tracker/trackedEntities")
             #expect(bad.status == 400)
             expectConforms(bad.json, "WebMessage", "400")

@@ -130,7 +130,7 @@ struct TrackerBundle: Sendable {
     }
 }
 
-/// The messages of DHIS2's tracker `ValidationCode` enum
+/// The messages of DHIS2's tracker `ValidationCode` enum in the 2.41 wording
 /// [dhis2-core dhis-service-tracker …/tracker/imports/validation/ValidationCode.java], formatted like Java's
 /// `MessageFormat` (`{0}`, `{1}`, … replaced by the arguments).
 enum TrackerValidationCode {
@@ -194,8 +194,56 @@ enum TrackerValidationCode {
         "E5000": "\"{0}\" `{1}` cannot be persisted because \"{2}\" `{3}` referenced by it cannot be persisted.",
     ]
 
-    static func message(_ code: String, _ args: [String]) -> String {
-        var text = messages[code] ?? code
+    /// The reworded messages of later releases [dhis2-core master …/tracker/imports/validation/ValidationCode.java];
+    /// the emulator uses them from 2.42 on, and the older wording (above) for 2.41.
+    static let currentMessages: [String: String] = [
+        "E1002": "TrackedEntity: `{0}`, already exists.",
+        "E1006": "Attribute: `{0}` does not exist.",
+        "E1014":
+            "Provided Program: `{0}` is a Program without registration. An Enrollment cannot be created into Program without registration.",
+        "E1015": "TrackedEntity: `{0}` already has an active Enrollment in Program `{1}`.",
+        "E1016": "TrackedEntity: `{0}` already has an Enrollment in Program: `{1}`, and this Program only allows enrolling once.",
+        "E1018": "Attribute: `{0}` is mandatory in Program `{1}` but not declared in Enrollment `{2}`.",
+        "E1019": "Only ProgramAttributes are allowed for Enrollment, invalid Attribute: `{0}`.",
+        "E1022": "TrackedEntity: `{0}` must have same TrackedEntityType as Program `{1}`.",
+        "E1025": "Property enrolledAt is null.",
+        "E1029": "Event OrganisationUnit: `{0}` and Program: `{1}`, do not match.",
+        "E1030": "Event: `{0}` already exists.",
+        "E1031": "Event occurredAt date is missing.",
+        "E1032": "Event: `{0}` do not exist.",
+        "E1033": "Event: `{0}` Enrollment value is null.",
+        "E1039": "ProgramStage: `{0}` is not repeatable and an Event already exists.",
+        "E1041": "Enrollment OrganisationUnit: `{0}` and Program: `{1}` do not match.",
+        "E1049": "Could not find OrganisationUnit: `{0}` linked to TrackedEntity.",
+        "E1063": "TrackedEntity: `{0}`, does not exist.",
+        "E1068": "Could not find TrackedEntity: `{0}` linked to Enrollment.",
+        "E1069": "Could not find Program: `{0}` linked to Enrollment.",
+        "E1070": "Could not find OrganisationUnit: `{0}` linked to Enrollment.",
+        "E1075": "Attribute: `{0}` UID is missing.",
+        "E1079": "Event: `{0}` Program: `{1}` is different from Program defined in Enrollment `{2}`.",
+        "E1080": "Enrollment: `{0}` already exists.",
+        "E1081": "Enrollment: `{0}` do not exist.",
+        "E1082": "Event: `{0}` is already deleted and cannot be modified.",
+        "E1089": "Event: `{0}` references ProgramStage `{1}` which do not belong to Program `{2}`.",
+        "E1090": "Attribute: `{0}` is mandatory in TrackedEntityType `{1}` but not found in TrackedEntity `{2}`.",
+        "E1113": "Enrollment: `{0}` is already deleted and cannot be modified.",
+        "E1114": "TrackedEntity: `{0}` is already deleted and cannot be modified.",
+        "E1126": "Not allowed to update trackedEntity property: {0}.",
+        "E1302": "DataElement `{0}` is not valid: `{1}`.",
+        "E1304": "DataElement `{0}` is not a valid DataElement.",
+        "E1305": "DataElement `{0}` is not part of ProgramStage `{1}`.",
+        "E4000": "Relationship: `{0}` cannot link to itself.",
+        "E4001":
+            "RelationshipItem `{0}` for Relationship `{1}` is invalid as an item must be associated with exactly one of TrackedEntity, Enrollment, Event.",
+        "E4006": "Could not find RelationshipType: `{0}`.",
+        "E4015": "Relationship: `{0}` already exists.",
+        "E4016": "Relationship: `{0}` do not exist.",
+        "E4017": "Relationship: `{0}` is already deleted and cannot be modified.",
+        "E5000": "{0} `{1}` cannot be created because {2} `{3}` referenced by it could not be created.",
+    ]
+
+    static func message(_ code: String, _ args: [String], version: EmulatedVersion) -> String {
+        var text = (version.minor >= 42 ? currentMessages[code] : nil) ?? messages[code] ?? code
         for (index, argument) in args.enumerated() { text = text.replacingOccurrences(of: "{\(index)}", with: argument) }
         return text
     }
@@ -233,7 +281,7 @@ struct TrackerImporter {
 
         func fail(_ kind: TrackerKind, _ uid: String, _ code: String, _ args: [String]) {
             errors.append([
-                "message": .string(TrackerValidationCode.message(code, args)), "errorCode": .string(code),
+                "message": .string(TrackerValidationCode.message(code, args, version: version)), "errorCode": .string(code),
                 "trackerType": .string(kind.rawValue), "uid": .string(uid), "args": .array(args.map { .string($0) }),
             ])
             invalid[kind, default: []].insert(uid)
@@ -347,6 +395,20 @@ struct TrackerImporter {
             totals.created += counts.created
             totals.updated += counts.updated
             totals.deleted += counts.deleted
+        }
+        // Enrollment attributes are the tracked entity's attribute values [core/2.42 TrackerObjectsMapper]: merge
+        // them into the (possibly just written) tracked entity.
+        var latestTrackedEntities: [String: [String: JSONValue]] = [:]
+        for put in puts where put.kind == .trackedEntity { latestTrackedEntities[put.uid] = put.object }
+        for plan in planned where plan.kind == .enrollment && plan.action != .delete {
+            let incoming = plan.object["attributes"]?.arrayValue ?? []
+            guard !incoming.isEmpty, let owner = plan.object["trackedEntity"]?.stringValue,
+                var trackedEntity = latestTrackedEntities[owner] ?? tracker.object(.trackedEntity, owner)?.object
+            else { continue }
+            trackedEntity["attributes"] = .array(
+                mergedAttributes(incoming, onto: trackedEntity["attributes"]?.arrayValue ?? []))
+            latestTrackedEntities[owner] = trackedEntity
+            puts.append(TrackerStore.Put(kind: .trackedEntity, uid: owner, object: trackedEntity))
         }
         let ignored = total - totals.created - totals.updated - totals.deleted
         return (
