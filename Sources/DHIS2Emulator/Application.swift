@@ -138,6 +138,7 @@ enum APIRouter {
         let method = environment.request.method
         let segments = environment.segments
         if let response = try await JobRoutes.route(environment, state: state) { return response }
+        if let response = try await AnalyticsRoutes.route(environment, state: state) { return response }
         if let response = try await DataValueRoutes.route(environment, state: state) { return response }
         if let response = try await TrackerRoutes.route(environment, state: state) { return response }
         if let response = try await DataIntegrityRoutes.route(environment, state: state) { return response }
@@ -203,6 +204,8 @@ struct EmulatorState: Sendable {
     let oauth2: OAuth2Server?
     /// Background jobs: notifications, summaries and the kick-off response (reference §10).
     let jobs: JobRunner
+    /// The analytics tables and query engine (`/api/resourceTables/analytics`, `/api/analytics*`).
+    let analytics: AnalyticsEngine
     /// Tracked entities, enrollments, events and relationships (`/api/tracker`).
     let tracker: TrackerStore
     /// Aggregate data values (`/api/dataValueSets`, `/api/dataValues`).

@@ -108,6 +108,7 @@ public final class Emulator: Sendable {
             version: version, store: store, types: MetadataType.all(for: version), faults: faults, counter: counter,
             authenticator: Authenticator(bearerTokens: bearerTokens, sessions: sessions, oauth2: oauth2),
             systemID: systemID, fallbackBaseURL: fallbackBaseURL, sessions: sessions, oauth2: oauth2, jobs: jobRunner,
+            analytics: AnalyticsEngine(today: configuration.today, logger: logger),
             tracker: tracker, dataValues: dataValues, logger: logger)
         let application = buildApplication(
             state: state, host: configuration.host, port: configuration.port, logger: logger,

@@ -1,3 +1,4 @@
+import DHIS2
 import Logging
 
 /// How to start an ``Emulator``: where it listens, which DHIS2 version it speaks and where it keeps its data.
@@ -25,6 +26,9 @@ public struct EmulatorConfiguration: Sendable {
     /// regions, sixteen districts and their facilities, about 120 units). Larger counts (e.g. `50_000`) add
     /// chiefdoms and facilities under the same country and regions, deterministically, for large-scale tests.
     public var demoOrganisationUnitCount: Int?
+    /// The date analytics resolves relative periods against (`THIS_YEAR`, `LAST_12_MONTHS`, …) when a request has
+    /// no `relativePeriodDate`, and the "current year" of `lastYears`; `nil` is the real date (UTC).
+    public var today: CalendarDate?
 
     /// Creates a configuration; the defaults give an in-memory 2.42.6 server on a free loopback port.
     public init(
@@ -34,6 +38,7 @@ public struct EmulatorConfiguration: Sendable {
     ) {
         self.loadsDemoData = true
         self.demoOrganisationUnitCount = nil
+        self.today = nil
         self.host = host
         self.port = port
         self.version = version
