@@ -69,12 +69,22 @@ struct EmulatorCommand: AsyncParsableCommand {
                 valueName: "count"))
         var organisationUnitCount: Int?
 
+        @Option(
+            help: ArgumentHelp(
+                "The date analytics treats as today for relative periods such as LAST_12_MONTHS (yyyy-MM-dd); "
+                    + "by default the real date.",
+                valueName: "date"))
+        var today: String?
+
         func validate() throws {
             guard (0...65_535).contains(port) else {
                 throw ValidationError("--port must be between 0 and 65535, not \(port).")
             }
             if let organisationUnitCount, organisationUnitCount < 1 {
                 throw ValidationError("--org-units must be at least 1, not \(organisationUnitCount).")
+            }
+            if let today, CalendarDate(today) == nil {
+                throw ValidationError("--today must be a date like 2026-11-26, not \"\(today)\".")
             }
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError(
@@ -89,6 +99,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             var configuration = EmulatorConfiguration(
                 host: host, port: port, version: version.dhis2Version, dataDirectory: dataDirectory, logger: logger)
             configuration.demoOrganisationUnitCount = organisationUnitCount
+            configuration.today = today.flatMap { CalendarDate($0) }
             let emulator = try await Emulator.start(configuration)
             terminal.print("DHIS2 \(emulator.version) emulator listening on \(emulator.baseURL)")
             terminal.print(
