@@ -37,7 +37,15 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
         case throughput
         /// One `paging=false` read of every organisation unit, decoded into models.
         case orgUnits = "org-units"
+        /// Generated data values imported from a file and exported again (DataValuesBenchmark.swift).
+        case dataValues = "data-values"
     }
+
+    @Option(help: "data-values mode: how many values to generate, import and export.")
+    var values = 1_000_000
+
+    @Option(help: "data-values mode: values per request of the chunked import.")
+    var chunkSize = 50_000
 
     @Option(help: "The server's root URL, e.g. http://127.0.0.1:8080.")
     var url: String
@@ -91,6 +99,17 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
                 password: environment["DHIS2_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 } ?? "district")
         }
         let configuration = DHIS2Configuration(connectionPoolSize: connections, userAgent: "swift-dhis2-benchmark/0.1")
+        if mode == .dataValues {
+            // A large import keeps the server busy (silent) for a while before it answers.
+            var longer = configuration
+            longer.readTimeout = .seconds(3600)
+            let (values, chunkSize) = (self.values, self.chunkSize)
+            try await DHIS2Client.withConnection(to: url, auth: auth, configuration: longer) { client in
+                try await benchmarkDataValues(
+                    client, count: values, chunkSize: chunkSize, directory: FileManager.default.temporaryDirectory.path)
+            }
+            return
+        }
         if mode == .orgUnits {
             let fields = self.fields
             let repetitions = self.repetitions
@@ -187,7 +206,8 @@ enum ProcessMemory {
     static func kilobytes(_ field: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
-            return Int(line.dropFirst(field.count + 1).split(separator: " ").first ?? "")
+            // "VmHWM:\t  123456 kB": the number after the tab and padding.
+            return Int(line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
         }
         return nil
     }
