@@ -17,9 +17,10 @@ struct RequestExecutor: Sendable {
 
     var logger: Logger { configuration.logger }
 
-    /// Sends `request` and buffers the answer, whatever its status.
-    func send(_ request: DHIS2Request) async throws(DHIS2Error) -> DHIS2Response {
-        try await perform(request, timeout: configuration.requestTimeout.timeAmount) { response throws(DHIS2Error) in
+    /// Sends `request` and buffers the answer, whatever its status; `timeout` defaults to the configured one.
+    func send(_ request: DHIS2Request, timeout: TimeAmount? = nil) async throws(DHIS2Error) -> DHIS2Response {
+        try await perform(request, timeout: timeout ?? configuration.requestTimeout.timeAmount) {
+            response throws(DHIS2Error) in
             let body: ByteBuffer
             do {
                 body = try await response.body.collect(upTo: configuration.maxResponseSize)
@@ -150,7 +151,10 @@ struct RequestExecutor: Sendable {
         // for the JSON 401 instead (reference §1.5).
         httpRequest.headers.add(name: "X-Requested-With", value: "XMLHttpRequest")
         if let authorization { httpRequest.headers.add(name: "Authorization", value: authorization.value) }
-        if let body = request.body {
+        if let streamingBody = request.streamingBody {
+            httpRequest.headers.add(name: "Content-Type", value: request.contentType ?? "application/json")
+            httpRequest.body = streamingBody.makeHTTPBody()
+        } else if let body = request.body {
             httpRequest.headers.add(name: "Content-Type", value: request.contentType ?? "application/json")
             httpRequest.body = .bytes(ByteBuffer(data: body))
         }

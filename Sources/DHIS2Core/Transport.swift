@@ -85,6 +85,8 @@ public struct DHIS2Request: Sendable {
     public var contentType: String?
     /// The `Accept` header.
     public var accept: String
+    /// A body produced piece by piece, sent instead of ``body`` (see `DHIS2Client.send(_:streaming:timeout:)`).
+    var streamingBody: StreamingRequestBody?
 
     public init(
         method: Method, path: String, query: [URLQueryItem] = [], body: Data? = nil, contentType: String? = nil,
