@@ -167,6 +167,7 @@ struct TrackerTests {
             try await expectCode("E1005", ["trackedEntities": [te("Xk1TrackEn2", type: "Q9GufDoplCL")]])
             try await expectCode("E1049", ["trackedEntities": [te("Xk1TrackEn2", orgUnit: "Q9GufDoplCL")]])
             try await expectCode("E1006", ["trackedEntities": [te("Xk1TrackEn2", attributes: [["attribute": "Q9GufDoplCL", "value": "x"]])]])
+            try await expectCode("E1125", ["trackedEntities": [te("Xk1TrackEn2", attributes: [["attribute": "cejWyOfXge6", "value": "Unknown"]])]])
             try await expectCode("E1002", ["trackedEntities": [te("Xk1TrackEn1")]], query: "&importStrategy=CREATE")
             try await expectCode("E1063", ["trackedEntities": [te("Xk1TrackEn9")]], query: "&importStrategy=UPDATE")
             try await expectCode("E1068", ["enrollments": [enrollment("Xk1Enrollm2", te: "Xk1TrackEn9")]])

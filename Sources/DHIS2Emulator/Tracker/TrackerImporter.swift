@@ -179,6 +179,7 @@ enum TrackerValidationCode {
         "E1122": "Missing required enrollment property: `{0}`.",
         "E1123": "Missing required event property: `{0}`.",
         "E1124": "Missing required relationship property: `{0}`.",
+        "E1125": "Value `{0}` is not a valid option code in option set `{1}`",
         "E1126": "Not allowed to update Tracked Entity property: {0}.",
         "E1302": "DataElement `{0}` is not valid: `{1}`",
         "E1304": "DataElement `{0}` is not a valid data element",
@@ -228,6 +229,7 @@ enum TrackerValidationCode {
         "E1090": "Attribute: `{0}` is mandatory in TrackedEntityType `{1}` but not found in TrackedEntity `{2}`.",
         "E1113": "Enrollment: `{0}` is already deleted and cannot be modified.",
         "E1114": "TrackedEntity: `{0}` is already deleted and cannot be modified.",
+        "E1125": "Value `{0}` is not a valid option code in OptionSet `{1}`.",
         "E1126": "Not allowed to update trackedEntity property: {0}.",
         "E1302": "DataElement `{0}` is not valid: `{1}`.",
         "E1304": "DataElement `{0}` is not a valid DataElement.",
@@ -528,6 +530,10 @@ struct TrackerImporter {
             fail(kind, uid, "E1085", [attributeID, valueType])
             return
         }
+        if let optionSet = definition["optionSet"]?["id"]?.stringValue, !isOptionCode(value, of: optionSet) {
+            fail(kind, uid, "E1125", [value, optionSet])
+            return
+        }
         values[attributeID] = value
     }
 
@@ -712,6 +718,11 @@ struct TrackerImporter {
             {
                 fail(kind, uid, "E1302", [elementID, "value_not_valid"])
                 failed = true
+            } else if let value = Self.text(dataValue["value"]), !value.isEmpty,
+                let optionSet = element["optionSet"]?["id"]?.stringValue, !isOptionCode(value, of: optionSet)
+            {
+                fail(kind, uid, "E1125", [value, optionSet])
+                failed = true
             }
         }
         if failed { return nil }
@@ -805,6 +816,12 @@ struct TrackerImporter {
             failed = true
         }
         return failed ? nil : .create
+    }
+
+    /// Whether `value` is the code of an option of the option set (an unknown option set accepts nothing).
+    private func isOptionCode(_ value: String, of optionSet: String) -> Bool {
+        let options = Self.referencedIDs(metadata.object("optionSets", optionSet)?["options"])
+        return options.contains { metadata.object("options", $0)?["code"]?.stringValue == value }
     }
 
     // MARK: What is stored
