@@ -12,7 +12,8 @@ import Foundation
 public struct AnalyticsGrid: Sendable {
     /// The column headers, in column order.
     public let headers: [GridHeader]
-    /// The typed `metaData`; `nil` when the response has none (`skipMeta=true`).
+    /// The typed `metaData`; `nil` when the response has no `metaData` member. With `skipMeta=true` DHIS2 leaves it
+    /// unpopulated (empty, or absent).
     public let metaData: AnalyticsMetaData?
     /// The grid's `title`, when set.
     public let title: String?
