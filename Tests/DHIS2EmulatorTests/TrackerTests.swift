@@ -207,6 +207,61 @@ struct TrackerTests {
         }
     }
 
+    @Test("relationships between tracked entities import, list and validate", arguments: ["2.41.10", "2.44"])
+    func relationships(version: String) async throws {
+        try await withEmulator(Self.emulatorConfiguration(version)) { emulator in
+            let unit = try await Self.facility(emulator)
+            let constraint: JSONValue = [
+                "relationshipEntity": "TRACKED_ENTITY_INSTANCE", "trackedEntityType": ["id": .string(Self.person)],
+            ]
+            let type = try await emulator.send(
+                .POST, "/api/relationshipTypes",
+                json: ["id": "Rt1RelType1", "name": "Mother of", "fromToName": "Mother of", "toFromName": "Child of",
+                       "bidirectional": true, "fromConstraint": constraint, "toConstraint": constraint])
+            #expect(type.status == 201, "\(type.text)")
+            func link(_ uid: String, type: String = "Rt1RelType1", from: String, to: String) -> JSONValue {
+                ["relationship": .string(uid), "relationshipType": .string(type),
+                 "from": ["trackedEntity": .string(from)], "to": ["trackedEntity": .string(to)]]
+            }
+            let people: JSONValue = [
+                "trackedEntities": [
+                    ["trackedEntity": "Rl1Mother01", "trackedEntityType": .string(Self.person), "orgUnit": .string(unit)],
+                    ["trackedEntity": "Rl1Child001", "trackedEntityType": .string(Self.person), "orgUnit": .string(unit)],
+                ],
+                "relationships": [link("Rl1Relation", from: "Rl1Mother01", to: "Rl1Child001")],
+            ]
+            let imported = try await emulator.send(.POST, "/api/tracker?async=false", json: people)
+            #expect(imported.status == 200, "\(imported.text)")
+            #expect(imported.json["bundleReport"]?["typeReportMap"]?["RELATIONSHIP"]?["stats"]?["created"] == 1)
+
+            let list = try await emulator.getJSON("/api/tracker/relationships?trackedEntity=Rl1Child001")
+            let item = try #require(list["relationships"]?.arrayValue?.first)
+            #expect(item["relationship"] == "Rl1Relation")
+            #expect(item["from"]?["trackedEntity"]?["trackedEntity"] == "Rl1Mother01")
+            #expect(item["to"]?["trackedEntity"]?["trackedEntity"] == "Rl1Child001")
+            let document = try await OpenAPIDocument.shared(serverVersion: version)
+            let full = try await emulator.getJSON("/api/tracker/relationships/Rl1Relation?fields=*")
+            let violations = SchemaValidator(document: document).validate(full, component: "TrackerRelationship")
+            #expect(violations.isEmpty, "\(violations)")
+            let withRelationships = try await emulator.getJSON(
+                "/api/tracker/trackedEntities/Rl1Mother01?fields=trackedEntity,relationships[relationship]")
+            #expect(withRelationships["relationships"] == [["relationship": "Rl1Relation"]])
+
+            for (code, payload) in [
+                ("E4006", link("Rl1Relatio2", type: "Q9GufDoplCL", from: "Rl1Mother01", to: "Rl1Child001")),
+                ("E4012", link("Rl1Relatio2", from: "Rl1Mother01", to: "Rl1Missing1")),
+                ("E4000", link("Rl1Relatio2", from: "Rl1Mother01", to: "Rl1Mother01")),
+                ("E4015", link("Rl1Relation", from: "Rl1Mother01", to: "Rl1Child001")),
+            ] {
+                let rejected = try await emulator.send(.POST, "/api/tracker?async=false", json: ["relationships": [payload]])
+                #expect(rejected.status == 409)
+                #expect(Self.errorCodes(rejected.json) == [code], "\(rejected.text)")
+            }
+            let missing = try await emulator.send(.GET, "/api/tracker/relationships?trackedEntity=Rl1Missing1")
+            #expect(missing.status == 404)
+        }
+    }
+
     @Test("VALIDATE stores nothing; DELETE soft-deletes with its children")
     func validateAndDelete() async throws {
         try await withEmulator(Self.emulatorConfiguration("2.44")) { emulator in
