@@ -35,6 +35,7 @@ public struct DataIntegrityCheckSelector: RawRepresentable, Hashable, Sendable, 
         DataIntegrityCheckSelector(rawValue: code.uppercased())
     }
 
+    /// The selector as written in `checks=`.
     public var description: String { rawValue }
 }
 
@@ -221,7 +222,9 @@ public struct DataIntegrityResource: Sendable {
 
 /// The issues of a data integrity details run as an `AsyncSequence`; see ``DataIntegrityResource/issues(checks:run:timeout:pollInterval:)``.
 public struct DataIntegrityIssueSequence: AsyncSequence, Sendable {
+    /// One issue with its check.
     public typealias Element = DataIntegrityFoundIssue
+    /// Requests fail with ``DHIS2Error``.
     public typealias Failure = DHIS2Error
 
     let resource: DataIntegrityResource
@@ -230,6 +233,7 @@ public struct DataIntegrityIssueSequence: AsyncSequence, Sendable {
     let timeout: Duration
     let pollInterval: Duration
 
+    /// An iterator that starts the work on its first `next()`.
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(sequence: self) }
 
     /// Runs (when asked) and fetches on the first `next()`, then yields the buffered issues.
@@ -238,6 +242,7 @@ public struct DataIntegrityIssueSequence: AsyncSequence, Sendable {
         var buffered: [DataIntegrityFoundIssue]?
         var index = 0
 
+        /// The next issue; the first call runs (when asked) and fetches the details.
         public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async throws(DHIS2Error)
             -> DataIntegrityFoundIssue?
         {
@@ -247,6 +252,7 @@ public struct DataIntegrityIssueSequence: AsyncSequence, Sendable {
             return buffered[index]
         }
 
+        /// The next issue; the first call runs (when asked) and fetches the details.
         public mutating func next() async throws(DHIS2Error) -> DataIntegrityFoundIssue? {
             try await next(isolation: nil)
         }
