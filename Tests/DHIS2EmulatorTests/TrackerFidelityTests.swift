@@ -133,6 +133,10 @@ struct TrackerFidelityTests {
             }
             expectConforms(
                 withoutStoredBy(try await emulator.getJSON("/api/tracker/events/Cf1EventAa1")), eventComponent, "event")
+            let kickOff = try await emulator.send(
+                .POST, "/api/tracker?importMode=VALIDATE", json: bundle)
+            #expect(kickOff.status == 200)
+            expectConforms(kickOff.json, "WebMessage", "async kick-off")
             let bad = try await emulator.send(.GET, "/api/tracker/trackedEntities")
             #expect(bad.status == 400)
             expectConforms(bad.json, "WebMessage", "400")
