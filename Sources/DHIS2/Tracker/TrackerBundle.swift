@@ -206,19 +206,26 @@ public struct TrackerRegistration: Sendable {
     public var enrollment: UID
     /// The new event's UID.
     public var event: UID
+    /// The person's tracked entity type (it must be the program's).
     public var trackedEntityType: UID
+    /// The program to enroll in (a program with registration).
     public var program: UID
+    /// The stage of the event.
     public var programStage: UID
     /// Where the person is registered, enrolled and seen.
     public var orgUnit: UID
+    /// The enrollment date.
     public var enrolledAt: TrackerDate
     /// The incident date; DHIS2 uses the enrollment date when it is absent.
     public var occurredAt: TrackerDate?
+    /// When the event happened.
     public var eventOccurredAt: TrackerDate
+    /// The event's status (`COMPLETED` by default).
     public var eventStatus: EventStatus
     /// The tracked entity's attribute values (the program's attributes included: DHIS2 stores them on the
     /// tracked entity).
     public var attributes: [TrackerAttribute]
+    /// The event's data values.
     public var dataValues: [TrackerDataValue]
 
     /// A registration with new UIDs for the tracked entity, enrollment and event.

@@ -98,21 +98,37 @@ public struct TrackerImportOptions: Hashable, Sendable {
     public var jobTimeout: Duration
     /// How often an asynchronous import's progress is polled.
     public var pollInterval: Duration
+    /// `importMode`: commit, or validate only.
     public var importMode: ImportMode?
+    /// `importStrategy`: create, update, both, or delete.
     public var importStrategy: ImportStrategy?
+    /// `atomicMode`: all or nothing, or object by object.
     public var atomicMode: AtomicMode?
+    /// `flushMode`: when DHIS2 writes to the database.
     public var flushMode: FlushMode?
+    /// `validationMode`: full, fail fast, or skipped.
     public var validationMode: ValidationMode?
+    /// `reportMode`: how much the report carries (warnings only with `WARNINGS` or `FULL`).
     public var reportMode: ReportMode?
+    /// `skipPatternValidation`: skip checking generated attribute values against their pattern.
     public var skipPatternValidation: Bool?
+    /// `skipSideEffects`: skip notifications and other side effects.
     public var skipSideEffects: Bool?
+    /// `skipRuleEngine`: skip program rules.
     public var skipRuleEngine: Bool?
+    /// `idScheme`: how the payload names all metadata, unless a narrower scheme says otherwise.
     public var idScheme: IDScheme?
+    /// `dataElementIdScheme`.
     public var dataElementIdScheme: IDScheme?
+    /// `orgUnitIdScheme`.
     public var orgUnitIdScheme: IDScheme?
+    /// `programIdScheme`.
     public var programIdScheme: IDScheme?
+    /// `programStageIdScheme`.
     public var programStageIdScheme: IDScheme?
+    /// `categoryOptionComboIdScheme`.
     public var categoryOptionComboIdScheme: IDScheme?
+    /// `categoryOptionIdScheme`.
     public var categoryOptionIdScheme: IDScheme?
 
     /// Options; unset ones take DHIS2's defaults (except `async`, which is always sent: synchronous unless asked).

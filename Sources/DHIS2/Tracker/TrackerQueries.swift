@@ -112,34 +112,53 @@ struct TrackerQueryBuilder {
 public struct TrackedEntityQuery: TrackerQuery, Hashable {
     public typealias Object = TrackerTrackedEntity
 
+    /// The program whose objects to list.
     public var program: UID?
+    /// The tracked entity type whose objects to list.
     public var trackedEntityType: UID?
+    /// Only these tracked entities.
     public var trackedEntities: [UID]
+    /// The org units to search from (with `orgUnitMode`).
     public var orgUnits: [UID]
     /// Without `orgUnits` DHIS2 defaults to `ACCESSIBLE`, with them to `SELECTED`.
     public var orgUnitMode: OrganisationUnitSelectionMode?
     /// Sent as `enrollmentStatus` (2.42+) or `programStatus` (2.41).
     public var enrollmentStatus: EnrollmentStatus?
+    /// Only objects marked (or not marked) for follow-up.
     public var followUp: Bool?
+    /// Only objects updated after this time.
     public var updatedAfter: TrackerDate?
+    /// Only objects updated before this time.
     public var updatedBefore: TrackerDate?
     /// An ISO-8601 duration such as `10m` or `2d`, as DHIS2 takes it.
     public var updatedWithin: String?
+    /// Only tracked entities enrolled after this date.
     public var enrollmentEnrolledAfter: TrackerDate?
+    /// Only tracked entities enrolled before this date.
     public var enrollmentEnrolledBefore: TrackerDate?
+    /// Only tracked entities whose enrollment occurred after this date.
     public var enrollmentOccurredAfter: TrackerDate?
+    /// Only tracked entities whose enrollment occurred before this date.
     public var enrollmentOccurredBefore: TrackerDate?
+    /// The program stage whose objects to list.
     public var programStage: UID?
     /// DHIS2 takes `eventStatus` only together with `eventOccurredAfter` and `eventOccurredBefore`.
     public var eventStatus: EventStatus?
+    /// With `eventStatus`: events that occurred after this date.
     public var eventOccurredAfter: TrackerDate?
+    /// With `eventStatus`: events that occurred before this date.
     public var eventOccurredBefore: TrackerDate?
     /// Attribute value filters.
     public var filters: [TrackerFilter]
+    /// Whose assigned events: `CURRENT`, `PROVIDED`, `NONE`, `ANY`.
     public var assignedUserMode: AssignedUserSelectionMode?
+    /// With `assignedUserMode` `PROVIDED`: the users.
     public var assignedUsers: [UID]
+    /// Only tracked entities flagged (or not) as potential duplicates.
     public var potentialDuplicate: Bool?
+    /// Include soft-deleted objects.
     public var includeDeleted: Bool?
+    /// Orderings, most significant first.
     public var order: [TrackerOrder]
 
     /// A query; set the members that apply.
@@ -193,20 +212,33 @@ public struct TrackedEntityQuery: TrackerQuery, Hashable {
 public struct EnrollmentQuery: TrackerQuery, Hashable {
     public typealias Object = TrackerEnrollment
 
+    /// The program whose objects to list.
     public var program: UID?
+    /// The tracked entity type whose objects to list.
     public var trackedEntityType: UID?
+    /// Only objects of this tracked entity.
     public var trackedEntity: UID?
+    /// Only these enrollments (on events: events of these enrollments).
     public var enrollments: [UID]
+    /// The org units to search from (with `orgUnitMode`).
     public var orgUnits: [UID]
+    /// How `orgUnits` select: `SELECTED`, `CHILDREN`, `DESCENDANTS`, `ACCESSIBLE`, `CAPTURE` or `ALL`.
     public var orgUnitMode: OrganisationUnitSelectionMode?
     /// Sent as `status` (2.42+) or `programStatus` (2.41).
     public var status: EnrollmentStatus?
+    /// Only objects marked (or not marked) for follow-up.
     public var followUp: Bool?
+    /// Only objects updated after this time.
     public var updatedAfter: TrackerDate?
+    /// Only objects updated within this duration before now, as DHIS2 takes it (`10m`, `2d`).
     public var updatedWithin: String?
+    /// Only enrollments enrolled after this date.
     public var enrolledAfter: TrackerDate?
+    /// Only enrollments enrolled before this date.
     public var enrolledBefore: TrackerDate?
+    /// Include soft-deleted objects.
     public var includeDeleted: Bool?
+    /// Orderings, most significant first.
     public var order: [TrackerOrder]
 
     /// A query; set the members that apply.
@@ -247,32 +279,53 @@ public struct EnrollmentQuery: TrackerQuery, Hashable {
 public struct EventQuery: TrackerQuery, Hashable {
     public typealias Object = TrackerEvent
 
+    /// The program whose objects to list.
     public var program: UID?
+    /// The program stage whose objects to list.
     public var programStage: UID?
+    /// The org unit to search from (with `orgUnitMode`); one unit on this list.
     public var orgUnit: UID?
+    /// How `orgUnits` select: `SELECTED`, `CHILDREN`, `DESCENDANTS`, `ACCESSIBLE`, `CAPTURE` or `ALL`.
     public var orgUnitMode: OrganisationUnitSelectionMode?
+    /// Only objects of this tracked entity.
     public var trackedEntity: UID?
+    /// Only these events.
     public var events: [UID]
+    /// Only these enrollments (on events: events of these enrollments).
     public var enrollments: [UID]
+    /// Only events with this status.
     public var status: EventStatus?
     /// Sent as `enrollmentStatus` (2.42+) or `programStatus` (2.41).
     public var enrollmentStatus: EnrollmentStatus?
+    /// Only objects marked (or not marked) for follow-up.
     public var followUp: Bool?
+    /// Only events that occurred after this date.
     public var occurredAfter: TrackerDate?
+    /// Only events that occurred before this date.
     public var occurredBefore: TrackerDate?
+    /// Only events scheduled after this date.
     public var scheduledAfter: TrackerDate?
+    /// Only events scheduled before this date.
     public var scheduledBefore: TrackerDate?
+    /// Only objects updated after this time.
     public var updatedAfter: TrackerDate?
+    /// Only objects updated before this time.
     public var updatedBefore: TrackerDate?
+    /// Only objects updated within this duration before now, as DHIS2 takes it (`10m`, `2d`).
     public var updatedWithin: String?
     /// Data element value filters.
     public var filters: [TrackerFilter]
     /// Together with `attributeCategoryOptions`.
     public var attributeCategoryCombo: UID?
+    /// With `attributeCategoryCombo`: the attribute option combination's options.
     public var attributeCategoryOptions: [UID]
+    /// Whose assigned events: `CURRENT`, `PROVIDED`, `NONE`, `ANY`.
     public var assignedUserMode: AssignedUserSelectionMode?
+    /// With `assignedUserMode` `PROVIDED`: the users.
     public var assignedUsers: [UID]
+    /// Include soft-deleted objects.
     public var includeDeleted: Bool?
+    /// Orderings, most significant first.
     public var order: [TrackerOrder]
 
     /// A query; set the members that apply.
@@ -335,13 +388,19 @@ public struct RelationshipQuery: TrackerQuery, Hashable {
 
     /// The object whose relationships are listed.
     public enum Subject: Hashable, Sendable {
+        /// A tracked entity's relationships.
         case trackedEntity(UID)
+        /// An enrollment's relationships.
         case enrollment(UID)
+        /// An event's relationships.
         case event(UID)
     }
 
+    /// The object whose relationships are listed.
     public var subject: Subject
+    /// Include soft-deleted objects.
     public var includeDeleted: Bool?
+    /// Orderings, most significant first.
     public var order: [TrackerOrder]
 
     /// The relationships of `subject`.
