@@ -8,7 +8,9 @@ import Logging
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start a local emulator and walk through the library: connect, CRUD, typed metadata, tokens, UIDs.",
+        abstract:
+            "Start a local emulator and walk through the library: CRUD, metadata, tokens, data values, jobs, "
+            + "analytics, data integrity, tracker.",
         discussion: """
             Nothing leaves the machine: the emulator listens on a free loopback port, keeps its data in memory and \
             stops when the tour ends.
@@ -36,7 +38,7 @@ struct DemoTour {
     let terminal: Terminal
     let baseURL: String
 
-    static let stepCount = 12
+    static let stepCount = 20
     static let dataElementName = "swift-dhis2 demo: children weighed"
     static let updatedDataElementName = "swift-dhis2 demo: children weighed (revised)"
 
@@ -130,6 +132,31 @@ struct DemoTour {
             let codes = try await client.get("/api/system/id", query: [URLQueryItem(name: "limit", value: "3")])
             let server = codes["codes"]?.arrayValue?.compactMap(\.stringValue) ?? []
             detail("from the server (GET /api/system/id?limit=3): \(server.joined(separator: " "))")
+
+            let reporting = try await reportingFacilities(client)
+            step(13, "Push a month of data values, one of them wrong (client.dataValues.import)")
+            try await pushDataValuesTour(client, reporting)
+
+            step(14, "Export them back as a stream (client.dataValues.export)")
+            try await exportDataValuesTour(client, reporting)
+
+            step(15, "Import the next month as a background job and watch it (client.jobs.notifications)")
+            try await asyncImportTour(client, reporting)
+
+            step(16, "Refresh the analytics tables (client.maintenance.analyticsTables)")
+            try await analyticsTablesTour(client)
+
+            step(17, "Query analytics: ANC 1st visits by region and month (client.analytics.query)")
+            try await analyticsGridTour(client, reporting)
+
+            step(18, "Stream data integrity issues (client.dataIntegrity.issues)")
+            try await dataIntegrityTour(client)
+
+            step(19, "Register a child, enroll them and record a birth visit in one bundle (client.tracker.import)")
+            let visit = try await trackerRegistrationTour(client)
+
+            step(20, "List them back (client.tracker.list)")
+            try await trackerListTour(client, visit)
         }
     }
 
@@ -227,12 +254,12 @@ struct DemoTour {
         outcome?.description ?? "none (the server started a job)"
     }
 
-    private func step(_ number: Int, _ title: String) {
+    func step(_ number: Int, _ title: String) {
         terminal.print("")
         terminal.print("[\(number)/\(Self.stepCount)] \(title)")
     }
 
-    private func detail(_ text: String) {
+    func detail(_ text: String) {
         terminal.print("    " + text)
     }
 }
