@@ -211,7 +211,13 @@ public enum AnalyticsValue: Hashable, Sendable, CustomStringConvertible {
         }
         switch valueType.rawValue {
         case "NUMBER", "UNIT_INTERVAL", "PERCENTAGE":
-            if cell.isEmpty { self = .empty } else if let number = Double(cell) { self = .number(number) } else { self = .text(cell) }
+            if cell.isEmpty {
+                self = .empty
+            } else if let number = Double(cell) {
+                self = .number(number)
+            } else {
+                self = .text(cell)
+            }
         case "INTEGER", "INTEGER_POSITIVE", "INTEGER_NEGATIVE", "INTEGER_ZERO_OR_POSITIVE":
             if cell.isEmpty {
                 self = .empty

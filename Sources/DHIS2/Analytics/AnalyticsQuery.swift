@@ -275,7 +275,9 @@ public struct AnalyticsPeriodItem: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 
     /// An ISO period.
-    public static func period(_ period: Period) -> AnalyticsPeriodItem { AnalyticsPeriodItem(rawValue: period.isoString) }
+    public static func period(_ period: Period) -> AnalyticsPeriodItem {
+        AnalyticsPeriodItem(rawValue: period.isoString)
+    }
 
     /// A relative period, resolved by the server (against `relativePeriodDate` when set).
     public static func relative(_ relative: RelativePeriod) -> AnalyticsPeriodItem {

@@ -180,7 +180,8 @@ public struct AnalyticsErrorCode: RawRepresentable, Hashable, Sendable, CustomSt
     public var summary: String? {
         switch rawValue {
         case "E7101": return "At least one dimension must be specified"
-        case "E7102": return "At least one data dimension item or data element group set dimension item must be specified"
+        case "E7102":
+            return "At least one data dimension item or data element group set dimension item must be specified"
         case "E7103": return "Dimensions cannot be specified as dimension and filter simultaneously"
         case "E7104": return "At least one period as dimension or filter, or start and dates, must be specified"
         case "E7105": return "Periods and start and end dates cannot be specified simultaneously"

@@ -12,7 +12,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// The day of the month, 1–31.
     public let day: Int
 
-    /// The date `year`-`month`-`day`, or `nil` when it does not exist (e.g. 2025-02-29) or the year is outside 1–9999.
+    /// The date `year`-`month`-`day`, or `nil` when it does not exist (e.g. 2025-02-29) or the year is outside
+    /// 1–9999.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
             day >= 1, day <= CalendarDate.daysInMonth(year: year, month: month)
