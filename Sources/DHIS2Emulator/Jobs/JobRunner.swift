@@ -119,6 +119,7 @@ actor JobRunner {
             parameters: parameters)
         sequence += 1
         records[job.id] = Record(job: job, sequence: sequence)
+        evictOldFinishedJobs()
         let progress = JobProgress(job: job, runner: self, stepDelay: timing.stepDelay)
         let injected = injectedFailures.removeValue(forKey: type)
         Task.detached { [self] in
@@ -137,6 +138,16 @@ actor JobRunner {
             }
         }
         return job
+    }
+
+    /// How many jobs the runner remembers; beyond it the oldest finished ones are forgotten (DHIS2 also keeps its
+    /// job notifications and summaries in memory only, and caps them).
+    static let retainedJobs = 1000
+
+    private func evictOldFinishedJobs() {
+        guard records.count > Self.retainedJobs else { return }
+        let finished = records.values.filter { $0.outcome != .running }.sorted { $0.sequence < $1.sequence }
+        for record in finished.prefix(records.count - Self.retainedJobs) { records[record.job.id] = nil }
     }
 
     // MARK: Reading
