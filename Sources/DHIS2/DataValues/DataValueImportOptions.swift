@@ -55,20 +55,15 @@ public struct IDSchemes: Hashable, Sendable {
         self.categoryOption = categoryOption
     }
 
-    /// The query parameters, in a fixed order; `prefix` is prepended to each name (`input` for the export's input
-    /// schemes: `inputOrgUnitIdScheme`).
-    func queryItems(prefix: String = "") -> [URLQueryItem] {
+    /// The query parameters, in a fixed order.
+    func queryItems() -> [URLQueryItem] {
         let pairs: [(String, IDScheme?)] = [
             ("idScheme", idScheme), ("dataElementIdScheme", dataElement), ("orgUnitIdScheme", orgUnit),
             ("categoryOptionComboIdScheme", categoryOptionCombo),
             ("attributeOptionComboIdScheme", attributeOptionCombo), ("dataSetIdScheme", dataSet),
             ("categoryIdScheme", category), ("categoryOptionIdScheme", categoryOption),
         ]
-        return pairs.compactMap { name, scheme in
-            guard let scheme else { return nil }
-            let full = prefix.isEmpty ? name : prefix + name.prefix(1).uppercased() + name.dropFirst()
-            return URLQueryItem(name: full, value: scheme.rawValue)
-        }
+        return pairs.compactMap { name, scheme in scheme.map { URLQueryItem(name: name, value: $0.rawValue) } }
     }
 }
 

@@ -132,9 +132,13 @@ public struct DataValuesResource: Sendable {
             throw DHIS2Error(code: .invalidRequest, message: "The chunk size must be at least 1 (it is \(chunkSize)).")
         }
         var answers: [DataValueImportResult.Request] = []
-        var chunk: [DataValue] = []
-        chunk.reserveCapacity(Swift.min(chunkSize, 100_000))
+        // A chunk is kept encoded (about a fifth of the size of the decoded values) until it has been sent, so it
+        // can be sent again if the client must retry with renewed credentials.
+        let opening = DataValueSetBody<ValueList>.opening(header)
+        var encoded = opening
+        var count = 0
         var sent = 0
+        var writer = DHIS2JSONWriter()
         var iterator = values.makeAsyncIterator()
         while true {
             let value: DataValue?
@@ -145,29 +149,29 @@ public struct DataValuesResource: Sendable {
             } catch {
                 throw DHIS2Error(
                     code: .invalidRequest,
-                    message: "Reading the values to import failed after \(sent + chunk.count) values: \(error). "
+                    message: "Reading the values to import failed after \(sent + count) values: \(error). "
                         + "The first \(sent) were sent.",
                     underlying: "\(error)")
             }
-            if let value { chunk.append(value) }
-            if chunk.count == chunkSize || (value == nil && !chunk.isEmpty) {
-                let list = ValueList(values: chunk)
-                let body = StreamingRequestBody(isReplayable: true) {
-                    DataValueSetBody(header: header, values: list, counter: ValueCounter())
+            if let value {
+                if count > 0 { encoded.append(UInt8(ascii: ",")) }
+                writer = DHIS2JSONWriter()
+                value.writeJSON(to: &writer)
+                encoded.append(contentsOf: writer.bytes)
+                count += 1
+            }
+            if count == chunkSize || (value == nil && (count > 0 || answers.isEmpty)) {
+                // (An empty input still sends one request with the empty set, so the result is DHIS2's own.)
+                encoded.append(contentsOf: "]}".utf8)
+                let body = StreamingRequestBody(length: Int64(encoded.count), isReplayable: true) {
+                    [encoded] in ByteSlices(bytes: encoded)
                 }
-                answers.append(
-                    try await send(body, options: options, valueRange: sent..<(sent + chunk.count), counter: nil))
-                sent += chunk.count
-                chunk.removeAll(keepingCapacity: true)
+                answers.append(try await send(body, options: options, valueRange: sent..<(sent + count), counter: nil))
+                sent += count
+                count = 0
+                encoded = opening
             }
             if value == nil { break }
-        }
-        if answers.isEmpty {
-            // Nothing to chunk: one request with the empty set, so the result is DHIS2's own.
-            let body = StreamingRequestBody(isReplayable: true) {
-                DataValueSetBody(header: header, values: ValueList(values: []), counter: ValueCounter())
-            }
-            answers.append(try await send(body, options: options, valueRange: 0..<0, counter: nil))
         }
         return DataValueImportResult(requests: answers, valueCount: sent)
     }
@@ -265,4 +269,23 @@ struct DataValueFile: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(elements: JSONArrayElements(FileChunks(path: path), member: "dataValues").makeAsyncIterator())
     }
+}
+
+/// Bytes held in memory, handed out in slices of at most 256 KiB.
+struct ByteSlices: AsyncSequence, Sendable {
+    typealias Element = [UInt8]
+    let bytes: [UInt8]
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let bytes: [UInt8]
+        var offset = 0
+        mutating func next() async -> [UInt8]? {
+            guard offset < bytes.count else { return nil }
+            let end = Swift.min(bytes.count, offset + 256 * 1024)
+            defer { offset = end }
+            return Array(bytes[offset..<end])
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(bytes: bytes) }
 }
