@@ -72,9 +72,14 @@ struct PeriodRelativeTests {
         let last52 = try resolve(.last52Weeks)
         #expect(last52.count == 52 && last52.first == "2025W48" && last52.last == "2026W47")
         #expect(Set(last52).count == 52)
+        // WEEKS_THIS_YEAR keeps DHIS2's week count: Joda's weeks of the week-based year holding 1 January of the
+        // year of week 1's Monday — 52 for 2026 (its W53 is left out), 53 for 2021 (running into 2022W1).
         let weeks2026 = try resolve(.weeksThisYear)
-        #expect(weeks2026.count == 53 && weeks2026.first == "2026W1" && weeks2026.last == "2026W53")
+        #expect(weeks2026.count == 52 && weeks2026.first == "2026W1" && weeks2026.last == "2026W52")
+        let weeks2021 = try resolve(.weeksThisYear, on: CalendarDate(year: 2021, month: 6, day: 1))
+        #expect(weeks2021.count == 53 && weeks2021.first == "2021W1" && weeks2021.last == "2022W1")
         #expect(try resolve(.weeksThisYear, on: CalendarDate(year: 2025, month: 6, day: 1)).count == 52)
+        #expect(try resolve(.weeksThisYear, on: CalendarDate(year: 2027, month: 6, day: 1)).last == "2028W1")
         // 2027-01-05 is in 2027W1: the week before is 2026W53.
         #expect(try resolve(.lastWeek, on: CalendarDate(year: 2027, month: 1, day: 5)) == ["2026W53"])
         #expect(try resolve(.thisWeek, on: CalendarDate(year: 2027, month: 1, day: 2)) == ["2026W53"])

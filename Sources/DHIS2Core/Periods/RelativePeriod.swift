@@ -105,11 +105,15 @@ public struct RelativePeriod: RawRepresentable, Hashable, Sendable, Codable, Cus
             }
             if type == .yearly { return [yearPeriod] }
             if type == .weekly {
-                // DHIS2 (WeeklyAbstractPeriodType.generatePeriods): the ISO weeks from the one containing 4 January.
+                // DHIS2 quirk (WeeklyAbstractPeriodType.generatePeriods): from the week containing 4 January, as many
+                // weeks as Calendar.weeksInYear(year of that week's Monday) — Joda's count for the week-based year
+                // holding 1 January of that year. So 2026 lists W1…W52 without W53, and 2021 runs on into 2022W1.
                 guard let first = Period(containing: CalendarDate(unchecked: year, 1, 4), type: .weekly) else {
                     return []
                 }
-                return (0..<Period.weeksInYear(year, 1)).map { first.advanced(by: $0) }
+                let januaryFirst = CalendarDate(unchecked: first.startDate.year, 1, 1)
+                let weekYear = Period.weekNumber(Period.weekStart(januaryFirst, 1), 1).year
+                return (0..<Period.weeksInYear(weekYear, 1)).map { first.advanced(by: $0) }
             }
             return yearPeriod.periods(of: type)
         case .financial(let count, let lastYear):
