@@ -205,6 +205,120 @@ struct TrackerClientTests {
         #expect(TrackerImportOptions.dryRun.queryItems(async: false).contains(URLQueryItem(name: "importMode", value: "VALIDATE")))
     }
 
+    /// DHIS2's OpenAPI document of `version` (e.g. `42`), read with the models' fast reader (the documents are large).
+    static func openAPIDocument(_ version: String) throws -> JSONValue {
+        let url = PlayFixtures.directory.appendingPathComponent("openapi/v\(version).json")
+        return try JSONValue(jsonBytes: Array(try Data(contentsOf: url)))
+    }
+
+    /// The query parameter names of `method path` in `document`.
+    static func openAPIParameters(_ document: JSONValue, _ method: String, _ path: String) throws -> Set<String> {
+        let version = document["info"]?["version"]?.stringValue ?? "?"
+        let operation = try #require(document["paths"]?[path]?[method], "no \(method) \(path) in v\(version)")
+        var names = Set<String>()
+        for parameter in operation["parameters"]?.arrayValue ?? [] {
+            var resolved = parameter
+            if let reference = parameter["$ref"]?.stringValue, let name = reference.split(separator: "/").last {
+                resolved = try #require(document["components"]?["parameters"]?[String(name)])
+            }
+            if let name = resolved["name"]?.stringValue { names.insert(name) }
+        }
+        return names
+    }
+
+    @Test(
+        "Every parameter the client sends on 2.42+ is one DHIS2's OpenAPI document declares for that endpoint",
+        .enabled(if: PlayFixtures.shouldRun, PlayFixtures.skipReason), arguments: ["42", "43", "44"])
+    func parametersAgainstOpenAPI(version: String) throws {
+        let dialect = TrackerDialect(try #require(APIVersion(minor: Int(version) ?? 0)))
+        let date: TrackerDate = "2025-01-01"
+        var entities = TrackedEntityQuery(
+            program: "IpHINAT79UW", trackedEntityType: "nEenWmSyUEp", trackedEntities: ["PQfMcpmXeFE"],
+            orgUnits: ["DiszpKrYNg8"], orgUnitMode: .descendants, enrollmentStatus: .active,
+            filters: [.eq("w75KJ2mc4zz", "Anna")], order: [.asc("createdAt")])
+        entities.followUp = true
+        entities.updatedAfter = date
+        entities.updatedBefore = date
+        entities.updatedWithin = "2d"
+        entities.enrollmentEnrolledAfter = date
+        entities.enrollmentEnrolledBefore = date
+        entities.enrollmentOccurredAfter = date
+        entities.enrollmentOccurredBefore = date
+        entities.programStage = "A03MvHHogjR"
+        entities.eventStatus = .active
+        entities.eventOccurredAfter = date
+        entities.eventOccurredBefore = date
+        entities.assignedUserMode = .provided
+        entities.assignedUsers = ["xE7jOejl9FI"]
+        entities.potentialDuplicate = false
+        entities.includeDeleted = true
+
+        var enrollments = EnrollmentQuery(
+            program: "IpHINAT79UW", trackedEntity: "PQfMcpmXeFE", enrollments: ["JMgRZyeLWOo"],
+            orgUnits: ["DiszpKrYNg8"], orgUnitMode: .selected, status: .active, order: [.desc("enrolledAt")])
+        enrollments.followUp = false
+        enrollments.updatedAfter = date
+        enrollments.updatedWithin = "2d"
+        enrollments.enrolledAfter = date
+        enrollments.enrolledBefore = date
+        enrollments.includeDeleted = true
+        // 2.43 dropped trackedEntityType from the enrollment list.
+        if version == "42" { enrollments.trackedEntityType = "nEenWmSyUEp" }
+
+        var events = EventQuery(
+            program: "IpHINAT79UW", programStage: "A03MvHHogjR", orgUnit: "DiszpKrYNg8", orgUnitMode: .selected,
+            trackedEntity: "PQfMcpmXeFE", events: ["RcBUozdEU8o"], enrollments: ["JMgRZyeLWOo"], status: .completed,
+            filters: [.gt("UXz7xuGCEhU", "3000")], order: [.asc("occurredAt")])
+        events.enrollmentStatus = .active
+        events.followUp = true
+        events.occurredAfter = date
+        events.occurredBefore = date
+        events.scheduledAfter = date
+        events.scheduledBefore = date
+        events.updatedAfter = date
+        events.updatedBefore = date
+        events.updatedWithin = "2d"
+        events.attributeCategoryCombo = "bjDvmb4bfuf"
+        events.attributeCategoryOptions = ["xYerKDKCefk"]
+        events.assignedUserMode = .provided
+        events.assignedUsers = ["xE7jOejl9FI"]
+        events.includeDeleted = true
+
+        let relationships = RelationshipQuery(.trackedEntity("PQfMcpmXeFE"), includeDeleted: true, order: [.asc("createdAt")])
+        let paging: Set<String> = ["fields", "page", "pageSize", "totalPages"]
+        let checks: [(String, [URLQueryItem])] = [
+            ("/api/tracker/trackedEntities/", entities.queryItems(dialect)),
+            ("/api/tracker/enrollments/", enrollments.queryItems(dialect)),
+            ("/api/tracker/events/", events.queryItems(dialect)),
+            ("/api/tracker/relationships/", relationships.queryItems(dialect)),
+        ]
+        let document = try Self.openAPIDocument(version)
+        for (path, items) in checks {
+            let declared = try Self.openAPIParameters(document, "get", path)
+            let sent = Set(items.map(\.name)).union(paging)
+            #expect(sent.subtracting(declared).isEmpty, "v\(version) \(path) does not declare \(sent.subtracting(declared).sorted())")
+        }
+
+        var options = TrackerImportOptions(
+            isAsynchronous: true, importMode: .validate, importStrategy: .create, atomicMode: .object, reportMode: .full)
+        options.flushMode = .object
+        options.validationMode = .full
+        options.skipPatternValidation = true
+        options.skipSideEffects = true
+        options.skipRuleEngine = true
+        options.idScheme = .uid
+        options.dataElementIdScheme = .code
+        options.orgUnitIdScheme = .code
+        options.programIdScheme = .code
+        options.programStageIdScheme = .code
+        options.categoryOptionComboIdScheme = .code
+        options.categoryOptionIdScheme = .code
+        let declared = try Self.openAPIParameters(document, "post", "/api/tracker/")
+        let sent = Set(options.queryItems(async: true).map(\.name))
+        #expect(sent.count == 17)
+        #expect(sent.subtracting(declared).isEmpty, "v\(version) POST /api/tracker does not declare \(sent.subtracting(declared).sorted())")
+    }
+
     // MARK: - Over HTTP, against a stub speaking DHIS2's documented answers
 
     /// Requests the stub received: path and query.

@@ -214,7 +214,7 @@ public struct EnrollmentQuery: TrackerQuery, Hashable {
 
     /// The program whose objects to list.
     public var program: UID?
-    /// The tracked entity type whose objects to list.
+    /// The tracked entity type whose enrollments to list (2.41–2.42; 2.43's OpenAPI no longer declares it).
     public var trackedEntityType: UID?
     /// Only objects of this tracked entity.
     public var trackedEntity: UID?
