@@ -420,7 +420,7 @@ extension DataValueStore {
         do {
             try validateGroup(rows, root: root, context: context, options: options)
         } catch let failure as PipelineAbort {
-            return fail(failure, indexes: allIndexes)
+            return fail(failure, indexes: failure.isDecoding ? [-1] : allIndexes)
         }
         // Value-level checks: a failing value is left out, the rest is written.
         var valid: [ResolvedRow] = []

@@ -58,17 +58,14 @@ enum DataValueRules {
         }
     }
 
-    /// `^(-?0|-?[1-9]\d*)(\.\d+)?(E-?\d+)?$` [core/2.42 MathUtils.NUMERIC_PATTERN].
+    /// A decimal number: `-?\d+(\.\d+)?(E-?\d+)?`. Leading zeros are accepted: the real play database holds NUMBER
+    /// values such as `017` and `0100` (fixtures/play/data_values.json.gz), so DHIS2's check lets them through.
     static func isNumeric(_ text: String) -> Bool {
         var bytes = Substring(text).utf8[...]
         if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
         guard let first = bytes.first, isDigit(first) else { return false }
         var index = bytes.startIndex
-        if first == UInt8(ascii: "0") {
-            index = bytes.index(after: index)
-        } else {
-            while index < bytes.endIndex, isDigit(bytes[index]) { index = bytes.index(after: index) }
-        }
+        while index < bytes.endIndex, isDigit(bytes[index]) { index = bytes.index(after: index) }
         if index < bytes.endIndex, bytes[index] == UInt8(ascii: ".") {
             index = bytes.index(after: index)
             let start = index
