@@ -270,8 +270,10 @@ struct ItemResolver {
                 return left == right ? $0 < $1 : left < right
             }
         }
-        var userUnits = references(principal.user.profile["dataViewOrganisationUnits"])
-        if userUnits.isEmpty { userUnits = references(principal.user.profile["organisationUnits"]) }
+        // The stored user object is the one writes update; the login profile is its copy at creation.
+        let user = snapshot.objects["users"]?[principal.user.id] ?? .object(principal.user.profile)
+        var userUnits = references(user["dataViewOrganisationUnits"])
+        if userUnits.isEmpty { userUnits = references(user["organisationUnits"]) }
         if userUnits.isEmpty { userUnits = units.filter { $0.value["parent"] == nil }.map(\.key) }
         userUnits = userUnits.filter { units[$0] != nil }
 
