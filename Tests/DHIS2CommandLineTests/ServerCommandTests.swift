@@ -134,10 +134,13 @@ struct DemoAndServeTests {
         #expect(run.status == ExitStatus.success, "\(run.error)")
         #expect(run.error.isEmpty)
         let steps = [
-            "[1/12] Connect", "[2/12] Who am I", "[3/12] Create a data element", "[4/12] Read it back",
-            "[5/12] Update it (PUT", "[6/12] Patch it with typed JSON Patch", "[7/12] List data elements with a filter",
-            "[8/12] Delete it", "[9/12] Page through level-3 org units", "[10/12] Dry-run a metadata import",
-            "[11/12] Mint a personal access token", "[12/12] Generate UIDs",
+            "[1/20] Connect", "[2/20] Who am I", "[3/20] Create a data element", "[4/20] Read it back",
+            "[5/20] Update it (PUT", "[6/20] Patch it with typed JSON Patch", "[7/20] List data elements with a filter",
+            "[8/20] Delete it", "[9/20] Page through level-3 org units", "[10/20] Dry-run a metadata import",
+            "[11/20] Mint a personal access token", "[12/20] Generate UIDs", "[13/20] Push a month of data values",
+            "[14/20] Export them back", "[15/20] Import the next month as a background job",
+            "[16/20] Refresh the analytics tables", "[17/20] Query analytics", "[18/20] Stream data integrity issues",
+            "[19/20] Register a child", "[20/20] List them back",
         ]
         for step in steps {
             #expect(run.output.contains(step), "missing step \(step)")
@@ -155,16 +158,71 @@ struct DemoAndServeTests {
         #expect(run.output.contains("validated only: nothing was stored"))
         #expect(run.output.contains("answers 404"))
         #expect(run.output.contains("it worked"))
+        expectDataSteps(run.output)
         #expect(run.output.contains("Demo complete"))
         #expect(!run.output.contains("d2p_"), "the token value must never be printed")
         #expect(!run.output.contains(DemoData.adminPassword))
     }
 
-    @Test("demo speaks the emulated version it is given")
-    func demoVersion() async throws {
-        let run = await runDHIS2(["demo", "--dhis2-version", "2.41.10"])
+    @Test(
+        "demo speaks the emulated version it is given, with that version's data value conflict codes",
+        arguments: [("2.41.10", "v41", "E76"), ("2.44.0", "v44", "E8")])
+    func demoVersion(version: String, generation: String, conflictCode: String) async throws {
+        let run = await runDHIS2(["demo", "--dhis2-version", version])
         #expect(run.status == ExitStatus.success, "\(run.error)")
-        #expect(run.output.contains("server version 2.41.10, API generation v41"))
+        #expect(run.output.contains("server version \(version), API generation \(generation)"))
+        // 2.41-2.42 report a value of the wrong type with an E76xx code; 2.43+'s rewritten import pipeline with E8xxx.
+        #expect(run.output.contains("conflict \(conflictCode)"))
+        #expect(run.output.contains(" at input index 3: "))
+        expectDataSteps(run.output)
+    }
+
+    /// The essentials of the data value, job, analytics, data integrity and tracker steps, on any version.
+    private func expectDataSteps(_ output: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let lines = output.split(separator: "\n").map { String($0) }
+        func expectLine(_ text: String) {
+            #expect(lines.contains { $0.contains(text) }, "missing \"\(text)\"", sourceLocation: sourceLocation)
+        }
+        // Step 13: eight good values stored, the malformed one (input index 3) rejected with a 409.
+        expectLine("9 values for 202401")
+        expectLine("HTTP 409, status WARNING")
+        expectLine("ignored 1; outcome: partial")
+        #expect(
+            lines.contains { $0.contains("conflict E") && $0.contains(" at input index 3: ") },
+            "the conflict names its code and the input index", sourceLocation: sourceLocation)
+        // Step 14: the export holds exactly the stored values.
+        expectLine("8 values came back")
+        expectLine("ANC 1st visit = ")
+        // Step 15: the async import's progress rows, its last one, and its summary.
+        expectLine("sent with async=true: HTTP 200, job DATAVALUE_IMPORT")
+        expectLine("progress: [INFO] Process started")
+        expectLine("job summary (client.jobs.summary): status SUCCESS")
+        // Step 16: the analytics job's rows up to its completed one.
+        expectLine("job ANALYTICS_TABLE")
+        #expect(
+            lines.filter { $0.contains("progress: [INFO]") && $0.hasSuffix("(completed)") }.count == 2,
+            "both jobs are watched to their completed row", sourceLocation: sourceLocation)
+        // Step 17: the grid sums each region's two facilities per month (values fixed in DemoReporting).
+        expectLine("8 rows; headers dx, ou, pe, value")
+        for (region, january, february) in [
+            ("Northern Region", 34 + 27, 31 + 29), ("Southern Region", 41 + 19, 45 + 22),
+            ("Eastern Region", 52 + 38, 48 + 40), ("Western Region", 23 + 30, 26 + 33),
+        ] {
+            #expect(
+                lines.contains { line in
+                    line.split(separator: " ").map(String.init) == region.split(separator: " ").map(String.init)
+                        + ["\(january)", "\(february)"]
+                },
+                "grid row for \(region)", sourceLocation: sourceLocation)
+        }
+        // Step 18: issues with their severity and check name.
+        expectLine("[WARNING] data_elements_aggregate_no_groups: dataElements")
+        expectLine("issues in all")
+        // Steps 19-20: one bundle creates three objects, read back through the lists.
+        expectLine("POST /api/tracker: status OK, created 3")
+        expectLine(": Amina Bangura")
+        expectLine(": ACTIVE, enrolled 2024-03-06")
+        expectLine("stage Birth, COMPLETED, occurred 2024-03-06; Infant weight (g) = 3150")
     }
 
     @Test("emulator serve prints its URL and the demo credentials, serves until cancelled, then stops cleanly")
