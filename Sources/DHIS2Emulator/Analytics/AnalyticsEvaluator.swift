@@ -24,6 +24,8 @@ struct AnalyticsEvaluator {
     let otherDimensions: [(position: Int, dimension: ResolvedDimension)]
     private let optionsOfCombo: [String: Set<String>]
     private let membersOfGroup: [String: Set<String>]
+    /// For the `ou` dimension or filter: each requested org unit's item indices (a unit may be listed once).
+    private let orgUnitIndices: [String: [Int]]
 
     init(query: ResolvedQuery, table: AnalyticsTable) {
         self.query = query
@@ -49,6 +51,12 @@ struct AnalyticsEvaluator {
         }
         optionsOfCombo = options
         membersOfGroup = members
+        var indices: [String: [Int]] = [:]
+        for dimension in query.all {
+            guard case .orgUnit(let units) = dimension.kind else { continue }
+            for (index, unit) in units.enumerated() { indices[unit, default: []].append(index) }
+        }
+        orgUnitIndices = indices
     }
 
     // MARK: Cells
@@ -289,8 +297,9 @@ struct AnalyticsEvaluator {
                 let start = period.startDate.dayNumber, end = period.endDate.dayNumber
                 return fact.startDay >= start && fact.startDay <= end && fact.days <= end - start + 1
             }
-        case .orgUnit(let units):
-            return units.indices.filter { fact.orgUnitAncestors.contains(units[$0]) }
+        case .orgUnit:
+            // Ancestors are distinct, so each requested unit is matched at most once.
+            return fact.orgUnitAncestors.flatMap { orgUnitIndices[$0] ?? [] }.sorted()
         case .optionCombo(let combos):
             return combos.indices.filter { combos[$0] == fact.categoryOptionCombo }
         case .category(let options):
