@@ -119,6 +119,23 @@ enum GenerationPlan {
             "The five members the documents require (aggregationType, dimensionItemType, dimensionType, "
             + "totalAggregationType, valueType) are absent from maps[].mapViews[].metaData.* in the real export "
             + "(fixtures/play/metadata.json), which carry only uid, code and name.",
+        "Grid.visibleWidth":
+            "DHIS2 does not serialise visibleWidth (nor visibleHeaders, visibleRows, metadataHeaders, "
+            + "internalMetaData): ListGrid has no JSON property for them, so no real analytics grid carries it "
+            + "(dhis2-api-reference.md §8.2: headers, metaData, rowContext, rows, width, height, headerWidth).",
+        "TrackerAttribute.valueType":
+            "Read-only: DHIS2 takes an attribute's value type from its metadata, so import payloads send only "
+            + "attribute and value (docs/2.42 tracker.md), and exports with a fields= selection such as "
+            + "attributes[attribute,value] leave it out (dhis2-api-reference.md §9.1). Every attribute of the full "
+            + "export fixtures/play/tracker_payload.json.gz does carry it.",
+        "TrackerEnrollment.status":
+            "DHIS2 imports an enrollment without status as ACTIVE (docs/2.42 tracker.md), and exports with a fields= "
+            + "selection without status leave it out (dhis2-api-reference.md §9.1). Every enrollment of the full "
+            + "export fixtures/play/tracker_payload.json.gz does carry it.",
+        "JobNotification.dataType":
+            "Only notifications that carry data have it (the tracker job's first entry: PARAMETERS); the entries of "
+            + "GET /api/system/tasks/{jobType}/{jobId} are {uid, id, level, category, time, message, completed} "
+            + "(dhis2-api-reference.md §10.2, core/2.42 Notification).",
     ]
 
     /// Members real payloads carry that neither `/api/schemas` nor the OpenAPI component declares, keyed

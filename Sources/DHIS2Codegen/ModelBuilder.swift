@@ -526,10 +526,14 @@ struct ModelBuilder {
                 register(type)
             }
             // Optional unless every version requires it. Nested models stay optional (they are stored boxed).
-            let required =
-                requiredCounts[property] == present.count && !type.isModel
-                && GenerationPlan.notRequired["\(name).\(property)"] == nil
-                && GenerationPlan.notRequired["\(name).*"] == nil
+            let requiredByDocuments = requiredCounts[property] == present.count && !type.isModel
+            let notRequiredEvidence =
+                GenerationPlan.notRequired["\(name).\(property)"] ?? GenerationPlan.notRequired["\(name).*"]
+            let required = requiredByDocuments && notRequiredEvidence == nil
+            if requiredByDocuments, let notRequiredEvidence {
+                notes.append(
+                    "Every document requires it; optional because real payloads omit it: \(notRequiredEvidence)")
+            }
             properties.append(
                 PropertyIR(
                     jsonName: property, type: type, versions: versions(types.map(\.0)), isRequired: required,

@@ -109,7 +109,8 @@ struct TrackerClientTests {
     func assignUIDs() throws {
         var entity = TrackerTrackedEntity()
         entity.trackedEntityType = "nEenWmSyUEp"
-        var enrollment = TrackerEnrollment(status: .active)
+        var enrollment = TrackerEnrollment()
+        enrollment.status = .active
         enrollment.program = "IpHINAT79UW"
         enrollment.events = [["programStage": "A03MvHHogjR"]]
         entity.enrollments = [enrollment]

@@ -8,7 +8,7 @@ import Foundation
 /// DHIS2 sends every cell as a string (`"23.04"`); ``AnalyticsRow`` converts it by the column's value type. The
 /// cells are kept as one flat array, so a grid of 100,000 rows costs one string per cell and nothing per row.
 /// Shape: [OAS components.schemas.Grid, GridHeader]; DHIS2 does not serialise `visibleHeaders`, `visibleRows` or
-/// `visibleWidth`, so this type (unlike the generated `Grid`) does not require them.
+/// `visibleWidth`, so neither this type nor the generated `Grid` requires them.
 public struct AnalyticsGrid: Sendable {
     /// The column headers, in column order.
     public let headers: [GridHeader]

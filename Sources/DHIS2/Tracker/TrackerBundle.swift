@@ -171,9 +171,10 @@ public struct TrackerBundle: Sendable {
 
 extension TrackerAttribute {
     /// An attribute value to send: `attribute` and `value`. DHIS2 reads the value type from the attribute's
-    /// metadata; `valueType` is required by the model (every export carries it), so give the attribute's type.
-    public init(_ attribute: UID, value: String, valueType: ValueType) {
-        self.init(valueType: valueType)
+    /// metadata, so `valueType` may be left out (exports carry it).
+    public init(_ attribute: UID, value: String, valueType: ValueType? = nil) {
+        self.init()
+        self.valueType = valueType
         self.attribute = attribute.rawValue
         self.value = value
     }
@@ -257,7 +258,8 @@ public struct TrackerRegistration: Sendable {
         entity.orgUnit = orgUnit.rawValue
         entity.attributes = attributes
 
-        var enrollment = TrackerEnrollment(status: .active)
+        var enrollment = TrackerEnrollment()
+        enrollment.status = .active
         enrollment.enrollment = self.enrollment.rawValue
         enrollment.trackedEntity = trackedEntity.rawValue
         enrollment.program = program.rawValue

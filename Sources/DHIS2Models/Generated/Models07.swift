@@ -894,18 +894,18 @@ public struct Grid: DHIS2Model {
     public var visibleHeaders: [GridHeader]?
     /// `visibleRows`, 2.41–2.44.
     public var visibleRows: [[JSONValue]]?
-    /// `visibleWidth`, 2.41–2.44; required in every version.
-    public var visibleWidth: Int
+    /// `visibleWidth`, 2.41–2.44.
+    /// Every document requires it; optional because real payloads omit it: DHIS2 does not serialise visibleWidth (nor visibleHeaders, visibleRows, metadataHeaders, internalMetaData): ListGrid has no JSON property for them, so no real analytics grid carries it (dhis2-api-reference.md §8.2: headers, metaData, rowContext, rows, width, height, headerWidth).
+    public var visibleWidth: Int?
     /// `width`, 2.41–2.44; required in every version.
     public var width: Int
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
     /// A value with the members every version requires; set the others as needed.
-    public init(headerWidth: Int, height: Int, visibleWidth: Int, width: Int) {
+    public init(headerWidth: Int, height: Int, width: Int) {
         self.headerWidth = headerWidth
         self.height = height
-        self.visibleWidth = visibleWidth
         self.width = width
     }
 }
@@ -964,13 +964,10 @@ extension Grid {
         guard let _height else {
             throw reader.missingMember("height", in: "Grid")
         }
-        guard let _visibleWidth else {
-            throw reader.missingMember("visibleWidth", in: "Grid")
-        }
         guard let _width else {
             throw reader.missingMember("width", in: "Grid")
         }
-        self.init(headerWidth: _headerWidth, height: _height, visibleWidth: _visibleWidth, width: _width)
+        self.init(headerWidth: _headerWidth, height: _height, width: _width)
         self.headers = _headers
         self.internalMetaData = _internalMetaData
         self.lastDataRow = _lastDataRow
@@ -986,6 +983,7 @@ extension Grid {
         self.title = _title
         self.visibleHeaders = _visibleHeaders
         self.visibleRows = _visibleRows
+        self.visibleWidth = _visibleWidth
         self.unknownMembers = unknownMembers
     }
 

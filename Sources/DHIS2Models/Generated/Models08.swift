@@ -526,9 +526,10 @@ public struct JobNotification: DHIS2Model {
     /// `data`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `JSONValue`; until 2.41: `JsonValue`); `JSONValue` decodes all of them.
     public var data: JSONValue?
-    /// `dataType`, 2.41–2.44; required in every version.
+    /// `dataType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `NotificationDataType`; until 2.41: `String`); `NotificationDataType` decodes all of them.
-    public var dataType: NotificationDataType
+    /// Every document requires it; optional because real payloads omit it: Only notifications that carry data have it (the tracker job's first entry: PARAMETERS); the entries of GET /api/system/tasks/{jobType}/{jobId} are {uid, id, level, category, time, message, completed} (dhis2-api-reference.md §10.2, core/2.42 Notification).
+    public var dataType: NotificationDataType?
     /// `id`, 2.41–2.44.
     public var id: String?
     /// `level`, 2.41–2.44; required in every version.
@@ -544,9 +545,8 @@ public struct JobNotification: DHIS2Model {
     public var unknownMembers: [String: JSONValue] = [:]
 
     /// A value with the members every version requires; set the others as needed.
-    public init(category: JobType, dataType: NotificationDataType, level: NotificationLevel) {
+    public init(category: JobType, level: NotificationLevel) {
         self.category = category
-        self.dataType = dataType
         self.level = level
     }
 }
@@ -582,15 +582,13 @@ extension JobNotification {
         guard let _category else {
             throw reader.missingMember("category", in: "JobNotification")
         }
-        guard let _dataType else {
-            throw reader.missingMember("dataType", in: "JobNotification")
-        }
         guard let _level else {
             throw reader.missingMember("level", in: "JobNotification")
         }
-        self.init(category: _category, dataType: _dataType, level: _level)
+        self.init(category: _category, level: _level)
         self.completed = _completed
         self.data = _data
+        self.dataType = _dataType
         self.id = _id
         self.message = _message
         self.time = _time

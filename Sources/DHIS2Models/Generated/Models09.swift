@@ -335,6 +335,7 @@ extension MessageConversation {
 public struct MetadataItem: DHIS2Model {
     /// `aggregationType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `AggregationType`; until 2.41: `String`); `AggregationType` decodes all of them.
+    /// Every document requires it; optional because real payloads omit it: The five members the documents require (aggregationType, dimensionItemType, dimensionType, totalAggregationType, valueType) are absent from maps[].mapViews[].metaData.* in the real export (fixtures/play/metadata.json), which carry only uid, code and name.
     public var aggregationType: AggregationType?
     /// `code`, 2.41–2.44.
     public var code: String?
@@ -342,9 +343,11 @@ public struct MetadataItem: DHIS2Model {
     public var description_: String?
     /// `dimensionItemType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `DimensionItemType`; until 2.41: `String`); `DimensionItemType` decodes all of them.
+    /// Every document requires it; optional because real payloads omit it: The five members the documents require (aggregationType, dimensionItemType, dimensionType, totalAggregationType, valueType) are absent from maps[].mapViews[].metaData.* in the real export (fixtures/play/metadata.json), which carry only uid, code and name.
     public var dimensionItemType: DimensionItemType?
     /// `dimensionType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `DimensionType`; until 2.41: `String`); `DimensionType` decodes all of them.
+    /// Every document requires it; optional because real payloads omit it: The five members the documents require (aggregationType, dimensionItemType, dimensionType, totalAggregationType, valueType) are absent from maps[].mapViews[].metaData.* in the real export (fixtures/play/metadata.json), which carry only uid, code and name.
     public var dimensionType: DimensionType?
     /// `endDate`, 2.41–2.44.
     public var endDate: String?
@@ -365,11 +368,13 @@ public struct MetadataItem: DHIS2Model {
     @Indirect public var style: ObjectStyle?
     /// `totalAggregationType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `TotalAggregationType`; until 2.41: `String`); `TotalAggregationType` decodes all of them.
+    /// Every document requires it; optional because real payloads omit it: The five members the documents require (aggregationType, dimensionItemType, dimensionType, totalAggregationType, valueType) are absent from maps[].mapViews[].metaData.* in the real export (fixtures/play/metadata.json), which carry only uid, code and name.
     public var totalAggregationType: TotalAggregationType?
     /// `uid`, 2.41–2.44.
     public var uid: String?
     /// `valueType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `ValueType`; until 2.41: `String`); `ValueType` decodes all of them.
+    /// Every document requires it; optional because real payloads omit it: The five members the documents require (aggregationType, dimensionItemType, dimensionType, totalAggregationType, valueType) are absent from maps[].mapViews[].metaData.* in the real export (fixtures/play/metadata.json), which carry only uid, code and name.
     public var valueType: ValueType?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]

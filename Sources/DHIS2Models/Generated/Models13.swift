@@ -621,6 +621,7 @@ public struct Series: DHIS2Model {
     public var dimensionItem: String?
     /// `type`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `VisualizationType`; until 2.41: `String`); `VisualizationType` decodes all of them.
+    /// Every document requires it; optional because real payloads omit it: Absent from visualizations[2].series[] in the real export (fixtures/play/metadata.json).
     public var type: VisualizationType?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
@@ -1269,6 +1270,7 @@ public struct StyledObject: DHIS2Model {
     public var text: String?
     /// `textMode`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `TextMode`; until 2.41: `String`); `TextMode` decodes all of them.
+    /// Every document requires it; optional because real payloads omit it: Absent from visualizations[].axes[].targetLine.title in the real export (fixtures/play/metadata.json).
     public var textMode: TextMode?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]

@@ -716,59 +716,36 @@ public struct TrackerAttribute: DHIS2Model {
     public var updatedBy: String?
     /// `value`, 2.41–2.44.
     public var value: String?
-    /// `valueType`, 2.41–2.44; required in every version.
+    /// `valueType`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `ValueType`; until 2.41: `String`); `ValueType` decodes all of them.
-    public var valueType: ValueType
+    /// Every document requires it; optional because real payloads omit it: Read-only: DHIS2 takes an attribute's value type from its metadata, so import payloads send only attribute and value (docs/2.42 tracker.md), and exports with a fields= selection such as attributes[attribute,value] leave it out (dhis2-api-reference.md §9.1). Every attribute of the full export fixtures/play/tracker_payload.json.gz does carry it.
+    public var valueType: ValueType?
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
-    /// A value with the members every version requires; set the others as needed.
-    public init(valueType: ValueType) {
-        self.valueType = valueType
-    }
+    /// An empty value, every property unset.
+    public init() {}
 }
 
 extension TrackerAttribute {
     /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
-        var _attribute: String? = nil
-        var _code: String? = nil
-        var _createdAt: String? = nil
-        var _displayName: String? = nil
-        var _storedBy: String? = nil
-        var _updatedAt: String? = nil
-        var _updatedBy: String? = nil
-        var _value: String? = nil
-        var _valueType: ValueType? = nil
-        var unknownMembers: [String: JSONValue] = [:]
+        self.init()
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
-            case "attribute": _attribute = try reader.readMember(key, unknown: &unknownMembers)
-            case "code": _code = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdAt": _createdAt = try reader.readMember(key, unknown: &unknownMembers)
-            case "displayName": _displayName = try reader.readMember(key, unknown: &unknownMembers)
-            case "storedBy": _storedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "updatedAt": _updatedAt = try reader.readMember(key, unknown: &unknownMembers)
-            case "updatedBy": _updatedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "value": _value = try reader.readMember(key, unknown: &unknownMembers)
-            case "valueType": _valueType = try reader.readMember(key, unknown: &unknownMembers)
+            case "attribute": self.attribute = try reader.readMember(key, unknown: &unknownMembers)
+            case "code": self.code = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdAt": self.createdAt = try reader.readMember(key, unknown: &unknownMembers)
+            case "displayName": self.displayName = try reader.readMember(key, unknown: &unknownMembers)
+            case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "updatedAt": self.updatedAt = try reader.readMember(key, unknown: &unknownMembers)
+            case "updatedBy": self.updatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "value": self.value = try reader.readMember(key, unknown: &unknownMembers)
+            case "valueType": self.valueType = try reader.readMember(key, unknown: &unknownMembers)
             default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
-        guard let _valueType else {
-            throw reader.missingMember("valueType", in: "TrackerAttribute")
-        }
-        self.init(valueType: _valueType)
-        self.attribute = _attribute
-        self.code = _code
-        self.createdAt = _createdAt
-        self.displayName = _displayName
-        self.storedBy = _storedBy
-        self.updatedAt = _updatedAt
-        self.updatedBy = _updatedBy
-        self.value = _value
-        self.unknownMembers = unknownMembers
     }
 
     /// Writes the set properties, then `unknownMembers`.
@@ -939,9 +916,10 @@ public struct TrackerEnrollment: DHIS2Model {
     public var program: String?
     /// `relationships`, 2.41–2.44.
     public var relationships: [TrackerRelationship]?
-    /// `status`, 2.41–2.44; required in every version.
+    /// `status`, 2.41–2.44.
     /// Versions disagree on the type (2.42+: `EnrollmentStatus`; until 2.41: `String`); `EnrollmentStatus` decodes all of them.
-    public var status: EnrollmentStatus
+    /// Every document requires it; optional because real payloads omit it: DHIS2 imports an enrollment without status as ACTIVE (docs/2.42 tracker.md), and exports with a fields= selection without status leave it out (dhis2-api-reference.md §9.1). Every enrollment of the full export fixtures/play/tracker_payload.json.gz does carry it.
+    public var status: EnrollmentStatus?
     /// `storedBy`, until 2.43.
     public var storedBy: String?
     /// `trackedEntity`, 2.41–2.44.
@@ -955,98 +933,44 @@ public struct TrackerEnrollment: DHIS2Model {
     /// JSON members this library does not model, kept so that a round trip loses nothing.
     public var unknownMembers: [String: JSONValue] = [:]
 
-    /// A value with the members every version requires; set the others as needed.
-    public init(status: EnrollmentStatus) {
-        self.status = status
-    }
+    /// An empty value, every property unset.
+    public init() {}
 }
 
 extension TrackerEnrollment {
     /// Reads the object at the reader's position; members it does not model go to `unknownMembers`.
     public init(json reader: inout DHIS2JSONReader) throws {
-        var _attributeOptionCombo: String? = nil
-        var _attributes: [TrackerAttribute]? = nil
-        var _completedAt: String? = nil
-        var _completedBy: String? = nil
-        var _createdAt: String? = nil
-        var _createdAtClient: String? = nil
-        var _createdBy: TrackerUser? = nil
-        var _deleted: Bool? = nil
-        var _enrolledAt: String? = nil
-        var _enrollment: String? = nil
-        var _events: [JSONValue]? = nil
-        var _followUp: Bool? = nil
-        var _geometry: JSONValue? = nil
-        var _notes: [TrackerNote]? = nil
-        var _occurredAt: String? = nil
-        var _orgUnit: String? = nil
-        var _program: String? = nil
-        var _relationships: [TrackerRelationship]? = nil
-        var _status: EnrollmentStatus? = nil
-        var _storedBy: String? = nil
-        var _trackedEntity: String? = nil
-        var _updatedAt: String? = nil
-        var _updatedAtClient: String? = nil
-        var _updatedBy: TrackerUser? = nil
-        var unknownMembers: [String: JSONValue] = [:]
+        self.init()
         try reader.beginObject()
         while let key = try reader.nextKey() {
             switch key {
-            case "attributeOptionCombo": _attributeOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
-            case "attributes": _attributes = try reader.readMember(key, unknown: &unknownMembers)
-            case "completedAt": _completedAt = try reader.readMember(key, unknown: &unknownMembers)
-            case "completedBy": _completedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdAt": _createdAt = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdAtClient": _createdAtClient = try reader.readMember(key, unknown: &unknownMembers)
-            case "createdBy": _createdBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "deleted": _deleted = try reader.readMember(key, unknown: &unknownMembers)
-            case "enrolledAt": _enrolledAt = try reader.readMember(key, unknown: &unknownMembers)
-            case "enrollment": _enrollment = try reader.readMember(key, unknown: &unknownMembers)
-            case "events": _events = try reader.readMember(key, unknown: &unknownMembers)
-            case "followUp": _followUp = try reader.readMember(key, unknown: &unknownMembers)
-            case "geometry": _geometry = try reader.readMember(key, unknown: &unknownMembers)
-            case "notes": _notes = try reader.readMember(key, unknown: &unknownMembers)
-            case "occurredAt": _occurredAt = try reader.readMember(key, unknown: &unknownMembers)
-            case "orgUnit": _orgUnit = try reader.readMember(key, unknown: &unknownMembers)
-            case "program": _program = try reader.readMember(key, unknown: &unknownMembers)
-            case "relationships": _relationships = try reader.readMember(key, unknown: &unknownMembers)
-            case "status": _status = try reader.readMember(key, unknown: &unknownMembers)
-            case "storedBy": _storedBy = try reader.readMember(key, unknown: &unknownMembers)
-            case "trackedEntity": _trackedEntity = try reader.readMember(key, unknown: &unknownMembers)
-            case "updatedAt": _updatedAt = try reader.readMember(key, unknown: &unknownMembers)
-            case "updatedAtClient": _updatedAtClient = try reader.readMember(key, unknown: &unknownMembers)
-            case "updatedBy": _updatedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributeOptionCombo": self.attributeOptionCombo = try reader.readMember(key, unknown: &unknownMembers)
+            case "attributes": self.attributes = try reader.readMember(key, unknown: &unknownMembers)
+            case "completedAt": self.completedAt = try reader.readMember(key, unknown: &unknownMembers)
+            case "completedBy": self.completedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdAt": self.createdAt = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdAtClient": self.createdAtClient = try reader.readMember(key, unknown: &unknownMembers)
+            case "createdBy": self.createdBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "deleted": self.deleted = try reader.readMember(key, unknown: &unknownMembers)
+            case "enrolledAt": self.enrolledAt = try reader.readMember(key, unknown: &unknownMembers)
+            case "enrollment": self.enrollment = try reader.readMember(key, unknown: &unknownMembers)
+            case "events": self.events = try reader.readMember(key, unknown: &unknownMembers)
+            case "followUp": self.followUp = try reader.readMember(key, unknown: &unknownMembers)
+            case "geometry": self.geometry = try reader.readMember(key, unknown: &unknownMembers)
+            case "notes": self.notes = try reader.readMember(key, unknown: &unknownMembers)
+            case "occurredAt": self.occurredAt = try reader.readMember(key, unknown: &unknownMembers)
+            case "orgUnit": self.orgUnit = try reader.readMember(key, unknown: &unknownMembers)
+            case "program": self.program = try reader.readMember(key, unknown: &unknownMembers)
+            case "relationships": self.relationships = try reader.readMember(key, unknown: &unknownMembers)
+            case "status": self.status = try reader.readMember(key, unknown: &unknownMembers)
+            case "storedBy": self.storedBy = try reader.readMember(key, unknown: &unknownMembers)
+            case "trackedEntity": self.trackedEntity = try reader.readMember(key, unknown: &unknownMembers)
+            case "updatedAt": self.updatedAt = try reader.readMember(key, unknown: &unknownMembers)
+            case "updatedAtClient": self.updatedAtClient = try reader.readMember(key, unknown: &unknownMembers)
+            case "updatedBy": self.updatedBy = try reader.readMember(key, unknown: &unknownMembers)
             default: unknownMembers[key] = try reader.readUnknownMember(key)
             }
         }
-        guard let _status else {
-            throw reader.missingMember("status", in: "TrackerEnrollment")
-        }
-        self.init(status: _status)
-        self.attributeOptionCombo = _attributeOptionCombo
-        self.attributes = _attributes
-        self.completedAt = _completedAt
-        self.completedBy = _completedBy
-        self.createdAt = _createdAt
-        self.createdAtClient = _createdAtClient
-        self.createdBy = _createdBy
-        self.deleted = _deleted
-        self.enrolledAt = _enrolledAt
-        self.enrollment = _enrollment
-        self.events = _events
-        self.followUp = _followUp
-        self.geometry = _geometry
-        self.notes = _notes
-        self.occurredAt = _occurredAt
-        self.orgUnit = _orgUnit
-        self.program = _program
-        self.relationships = _relationships
-        self.storedBy = _storedBy
-        self.trackedEntity = _trackedEntity
-        self.updatedAt = _updatedAt
-        self.updatedAtClient = _updatedAtClient
-        self.updatedBy = _updatedBy
-        self.unknownMembers = unknownMembers
     }
 
     /// Writes the set properties, then `unknownMembers`.
