@@ -3,10 +3,12 @@
 //   swift run -c release dhis2 emulator serve --port 8080 --log-level warning   # terminal 1
 //   swift run -c release dhis2-benchmark --url http://127.0.0.1:8080             # terminal 2
 //
-// Two modes:
+// Modes:
 // - `throughput` (default): for every concurrency level it sends N `GET /api/dataElements/{id}` through one
 //   DHIS2Client, spread over that many tasks, and reports wall time, throughput, latency percentiles and the
 //   client's own CPU time per request.
+// - `analytics`: a dx × pe × ou grid of 100,000 rows (generated values imported, analytics tables run), fetched and
+//   decoded into `AnalyticsGrid` (AnalyticsBenchmark.swift). `data-values`: DataValuesBenchmark.swift.
 // - `org-units`: reads every organisation unit in one `paging=false` request and decodes them into the generated
 //   `OrganisationUnit` model, reporting wall time, bytes, objects/s and the client's peak resident memory.
 //   Serve a large hierarchy for it: `dhis2 emulator serve --org-units 50000`.
@@ -39,7 +41,15 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
         case orgUnits = "org-units"
         /// Generated data values imported from a file and exported again (DataValuesBenchmark.swift).
         case dataValues = "data-values"
+        /// A dx × pe × ou analytics grid of `--rows` rows fetched and decoded (AnalyticsBenchmark.swift).
+        case analytics
     }
+
+    @Option(help: "analytics mode: the grid's row count (values generated and imported first).")
+    var rows = 100_000
+
+    @Flag(help: "analytics mode: the values and analytics tables exist already (a second run); only read the grid.")
+    var skipSetup = false
 
     @Option(help: "data-values mode: how many values to generate, import and export.")
     var values = 1_000_000
@@ -56,7 +66,7 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
     @Option(help: "org-units mode: the fields= selection of the unpaged read.")
     var fields = ":owner"
 
-    @Option(help: "org-units mode: how many times to read and decode the whole collection.")
+    @Option(help: "org-units and analytics modes: how many times to read and decode the whole collection or grid.")
     var repetitions = 3
 
     @Option(help: "Requests per concurrency level.")
@@ -79,6 +89,7 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative.") }
         guard connections > 0 else { throw ValidationError("--connections must be at least 1.") }
         guard repetitions > 0 else { throw ValidationError("--repetitions must be at least 1.") }
+        guard rows > 0 else { throw ValidationError("--rows must be at least 1.") }
         let parts = concurrency.split(separator: ",")
         guard !parts.isEmpty, levels.count == parts.count, levels.allSatisfy({ $0 > 0 && $0 <= requests }) else {
             throw ValidationError("--concurrency must be a comma-separated list of levels from 1 to --requests.")
@@ -107,6 +118,15 @@ struct ClientThroughputBenchmark: AsyncParsableCommand {
             try await DHIS2Client.withConnection(to: url, auth: auth, configuration: longer) { client in
                 try await benchmarkDataValues(
                     client, count: values, chunkSize: chunkSize, directory: FileManager.default.temporaryDirectory.path)
+            }
+            return
+        }
+        if mode == .analytics {
+            let (rows, repetitions, skipSetup) = (self.rows, self.repetitions, self.skipSetup)
+            var longer = configuration
+            longer.readTimeout = .seconds(3600)
+            try await DHIS2Client.withConnection(to: url, auth: auth, configuration: longer) { client in
+                try await benchmarkAnalyticsGrid(client, rows: rows, repetitions: repetitions, skipSetup: skipSetup)
             }
             return
         }
