@@ -135,6 +135,36 @@ struct MetadataImporter {
         "programRuleActions": ["evaluationTime": "ALWAYS"]
     ]
 
+    /// The UIDs of DHIS2's default category objects (`Preheat.getDefaults()`), by the plural of their type: the
+    /// classes `Preheat.isDefaultClass` names (Category, CategoryCombo, CategoryOption, CategoryOptionCombo).
+    static let defaultObjectIDs: [String: String] = [
+        "categories": DemoData.defaultCategoryID.rawValue,
+        "categoryCombos": DemoData.defaultCategoryComboID.rawValue,
+        "categoryOptions": DemoData.defaultCategoryOptionID.rawValue,
+        "categoryOptionCombos": DemoData.defaultCategoryOptionComboID.rawValue,
+    ]
+
+    /// Connects DHIS2's default category objects to every missing single reference whose target is a default class,
+    /// as the metadata importer does for each created and each updated object before it is saved
+    /// (dhis2-core `DefaultObjectBundleService.handleCreates`/`handleUpdates` call
+    /// `DefaultPreheatService.connectReferences`, whose `connectDefaults` returns `preheat.getDefaults()` for the
+    /// property's class when `Preheat.isDefaultClass(property.getKlass())` and the reference is null). Only persisted
+    /// owner properties are connected; reference collections are never filled (the collection branch of
+    /// `connectReferences` does not call `connectDefaults`); a data set element's `categoryCombo` stays null
+    /// (`connectDefaults` returns null for a `DataSetElement`, whose items the emulator stores inline and never
+    /// passes here). Single-object POST/PUT/PATCH go through the same bundle import in DHIS2, and here through
+    /// `create`/`replace`, so they get the same defaults. A default object missing from the store is not connected
+    /// (DHIS2 always has them; the emulator's fresh store does too).
+    private func connectDefaults(_ object: inout [String: JSONValue], snapshot: StoreSnapshot) {
+        for property in type.properties where property.writable && property.persisted && property.owner {
+            guard case .reference(let target?) = property.kind, let defaultID = Self.defaultObjectIDs[target],
+                object[property.name] == nil,
+                snapshot.object(target, defaultID) != nil || pendingIDs[target]?.contains(defaultID) == true
+            else { continue }
+            object[property.name] = ["id": .string(defaultID)]
+        }
+    }
+
     /// DHIS2 deletes a category combination's option combinations with it instead of vetoing.
     private func isCascade(_ type: MetadataType, _ property: PropertyDescription) -> Bool {
         type.plural == "categoryOptionCombos" && property.name == "categoryCombo"
@@ -258,7 +288,11 @@ struct MetadataImporter {
         for (name, value) in Self.constructorDefaults[type.plural] ?? [:] where object[name] == nil {
             object[name] = value
         }
+        connectDefaults(&object, snapshot: snapshot)
         for property in type.properties where property.required && object[property.name] == nil {
+            // `DefaultSchemaValidator` never reports a missing reference to a default class (E4000 is raised only
+            // when `!Preheat.isDefaultClass(property.getKlass())`): the commit connects the default instead.
+            if let target = property.referenceTarget, Self.defaultObjectIDs[target] != nil { continue }
             errors.append(
                 errorReport(
                     "E4000", "Missing required property `\(property.name)`", args: [property.name],
