@@ -87,9 +87,8 @@ struct DataValueFidelityTests {
     @Test("import summaries, kick-offs and exports conform to the real OpenAPI schemas", arguments: ["2.41.10", "2.42.6", "2.43.2", "2.44"])
     func conformance(version: String) async throws {
         guard ReferenceDirectory.testsShouldRun else { return }
-        let validator = SchemaValidator(
-            document: try await OpenAPIDocument.shared(serverVersion: version),
-            defects: SpecDefect.allowList + Self.importOptionsDefect)
+        // ImportOptions.idSchemes and the export's explicit nulls are in SpecDefect.allowList.
+        let validator = SchemaValidator(document: try await OpenAPIDocument.shared(serverVersion: version))
         try await withEmulator(.init(version: version)) { emulator in
             let units = try await DataValueFixture.facilities(emulator)
             let good = try await emulator.send(.POST, "/api/dataValueSets", json: [
@@ -115,11 +114,11 @@ struct DataValueFidelityTests {
             let export = try await emulator.getJSON(
                 "/api/dataValueSets?dataSet=\(DataValueFixture.dataSet)&period=202401&orgUnit=\(units[0])")
             // The data value set writer streams explicit nulls (reference §0.1, §7.4 [core/2.42
-            // JsonDataValueSetWriter]), the one documented exception to NON_NULL: checked here, then left out of the
-            // schema check, which (rightly, everywhere else) refuses nulls.
+            // JsonDataValueSetWriter]), the one documented exception to NON_NULL; SpecDefect.allowList accepts them
+            // at exactly those members, the schema check (rightly, everywhere else) refuses nulls.
             #expect(export["completeDate"] == .null)
             #expect(export["dataValues"]?[0]?["comment"] == .null)
-            let violations = validator.validate(Self.withoutNulls(export), component: "DataValueSet")
+            let violations = validator.validate(export, component: "DataValueSet")
             #expect(violations.isEmpty, "\(violations)")
             #expect(export["dataValues"]?.arrayValue?.count == 1)
         }
@@ -130,25 +129,5 @@ struct DataValueFidelityTests {
         "categoryOptions", "categories", "categoryCombos", "categoryOptionCombos", "dataElements", "dataSets",
         "sections", "optionSets", "options", "legendSets", "legends", "indicators", "indicatorTypes",
         "organisationUnitGroups", "organisationUnitGroupSets", "dataEntryForms",
-    ]
-
-    static func withoutNulls(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .object(let members): .object(members.filter { $0.value != .null }.mapValues(withoutNulls))
-        case .array(let items): .array(items.map(withoutNulls))
-        default: value
-        }
-    }
-
-    /// `ImportOptions.idSchemes` is sent by real servers but not declared by the v41–v44 documents.
-    static let importOptionsDefect = [
-        SpecDefect(
-            versions: 41...44,
-            kind: .undeclaredProperty(owner: "ImportOptions", property: "idSchemes", schema: ["type": "object"]),
-            evidence: """
-                A real 2.42.4 409 data value import (reference §7.2, py fixture data_value_set_409.json) echoes \
-                "importOptions": {"idSchemes": {}, "dryRun": false, …}; ImportOptions has a Jackson-serialised \
-                IdSchemes member [core/2.42 ImportOptions.getIdSchemes].
-                """)
     ]
 }

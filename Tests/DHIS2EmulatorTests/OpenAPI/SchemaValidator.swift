@@ -13,7 +13,8 @@ import Foundation
 ///   (`class`, `period`, `locale`, …) are descriptive and not checked.
 /// - `properties`: **an instance property the schema does not declare is a violation**, unless the schema has
 ///   `additionalProperties` (a schema to validate the value against, or `true`), the property is declared by a
-///   sibling `allOf` branch, or ``SpecDefect/allowList`` names it. An object schema with neither `properties` nor
+///   sibling `allOf` branch, or ``SpecDefect/allowList`` names it (which can also replace a declared property's
+///   schema, a whole component's, or accept an explicit `null` where real servers write one). An object schema with neither `properties` nor
 ///   `additionalProperties` is opaque (v41's `WebMessage.response`) and accepts any members.
 /// - `additionalProperties` maps, `items`, `enum`, `pattern`, `minLength`/`maxLength`, `minimum`/`maximum`.
 /// - `oneOf`/`anyOf`: pass when **at least one** branch validates. DHIS2's `oneOf`s overlap (several
@@ -155,6 +156,11 @@ struct SchemaValidator: Sendable {
         }
 
         if let reference = schema["$ref"]?.stringValue {
+            if let replacement = misdescribed(component: Self.componentName(reference)) {
+                check(instance, replacement, path: path,
+                      location: "\(Self.componentName(reference)) (allow-listed)", depth: depth + 1, run: run)
+                return
+            }
             do {
                 let target = try document.resolve(reference)
                 check(instance, target, path: path, location: Self.componentName(reference), depth: depth + 1,
@@ -312,7 +318,12 @@ struct SchemaValidator: Sendable {
         for key in members.keys.sorted() {
             guard let value = members[key] else { continue }
             let memberPath = Self.appending(key, to: path)
-            if let propertySchema = properties?[key] {
+            if properties?[key] != nil, value.isNull, isExplicitNullTolerated(property: key, of: location) {
+                continue
+            } else if properties?[key] != nil, let replacement = mistyped(property: key, of: location) {
+                check(value, replacement, path: memberPath, location: "\(location).\(key) (allow-listed)",
+                      depth: depth + 1, run: run)
+            } else if let propertySchema = properties?[key] {
                 let memberLocation = Self.isReference(propertySchema) ? location : "\(location).\(key)"
                 check(value, propertySchema, path: memberPath, location: memberLocation, depth: depth + 1, run: run)
             } else if let additional, additional.boolValue == nil {
@@ -337,6 +348,34 @@ struct SchemaValidator: Sendable {
             guard case .undeclaredProperty(let owner, let name, _) = defect.kind, name == property else { return false }
             return owner == location
         }
+    }
+
+    /// The schema allow-listed instead of the declared one for `property` of the schema at `location`, if any.
+    private func mistyped(property: String, of location: String) -> JSONValue? {
+        for defect in defects {
+            if case .mistypedProperty(let owner, let name, let schema) = defect.kind, owner == location,
+                name == property
+            {
+                return schema
+            }
+        }
+        return nil
+    }
+
+    /// Whether an explicit `null` for `property` of the schema at `location` is allow-listed.
+    private func isExplicitNullTolerated(property: String, of location: String) -> Bool {
+        defects.contains { defect in
+            guard case .explicitNull(let owner, let name) = defect.kind else { return false }
+            return owner == location && name == property
+        }
+    }
+
+    /// The schema allow-listed instead of the component `name`, if any.
+    private func misdescribed(component name: String) -> JSONValue? {
+        for defect in defects {
+            if case .misdescribedComponent(let component, let schema) = defect.kind, component == name { return schema }
+        }
+        return nil
     }
 
     /// The property names a schema declares, following `$ref` and nested `allOf`.

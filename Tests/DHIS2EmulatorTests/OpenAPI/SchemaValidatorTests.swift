@@ -191,6 +191,32 @@ struct SchemaValidatorTests {
         #expect(teapot.first?.contains("declares no response 418") == true)
     }
 
+    @Test("mistyped properties, misdescribed components and explicit nulls are tolerated only where allow-listed")
+    func replacedSchemasAndNulls() async throws {
+        // v42 types TrackerEvent.storedBy as a user UID; servers write the username, still a string.
+        let v42 = try await validator("2.42.6")
+        #expect(v42.validate(["storedBy": "admin"], component: "TrackerEvent").isEmpty)
+        #expect(v42.validate(["storedBy": 3], component: "TrackerEvent").first?.hasPrefix("$.storedBy: expected string")
+            == true)
+        // v44 has no such defect for its event component.
+        let v44 = try await validator("2.44")
+        #expect(!v44.validate(["storedBy": "admin"], component: "TrackerTrackerEvent").isEmpty)
+
+        // v41's JsonValue (the getters of a Java class) accepts any JSON; v42 has no JsonValue defect.
+        let v41 = try await validator("2.41.10")
+        #expect(v41.validate(["data": ["atomicMode": "ALL"], "message": "m"], component: "Notification").isEmpty)
+
+        // The data value set writer's nulls, at its members only; a null elsewhere is still refused.
+        let export: JSONValue = [
+            "completeDate": .null,
+            "dataValues": [["dataElement": "fbfJHSPpUQD", "value": "3", "comment": .null, "followup": false]],
+        ]
+        #expect(v42.validate(export, component: "DataValueSet").isEmpty)
+        let nullFollowup: JSONValue = ["dataValues": [["followup": .null]]]
+        #expect(v42.validate(nullFollowup, component: "DataValueSet").first?.hasPrefix("$.dataValues[0].followup: null")
+            == true)
+    }
+
     @Test("the DHIS2 date-time check knows the calendar")
     func dateTimeCalendar() {
         #expect(SchemaValidator.isDHIS2DateTime("2024-02-29T23:59:59.999"))
