@@ -59,8 +59,8 @@ struct TrackerClientTests {
     func malformedPayload() {
         #expect(throws: DHIS2Error.self) { try TrackerBundle(json: ["events": "nope"]) }
         do {
-            _ = try TrackerBundle(json: ["enrollments": [["enrollment": "JMgRZyeLWOo"]]])
-            Issue.record("an enrollment without its status decoded")
+            _ = try TrackerBundle(json: ["enrollments": ["JMgRZyeLWOo"]])
+            Issue.record("an enrollment that is not an object decoded")
         } catch {
             #expect(error.code == .decoding)
             #expect(error.codingPath == ["enrollments", "0"])
