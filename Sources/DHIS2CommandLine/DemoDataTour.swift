@@ -233,7 +233,7 @@ extension DemoTour {
             EnrollmentQuery(program: visit.program, trackedEntity: visit.trackedEntity))
         for enrollment in enrollments.items {
             detail(
-                "enrollment \(enrollment.enrollment ?? "?"): \(enrollment.status.rawValue), "
+                "enrollment \(enrollment.enrollment ?? "?"): \(enrollment.status?.rawValue ?? "?"), "
                     + "enrolled \(enrollment.enrolledAt.map { String($0.prefix(10)) } ?? "?")")
         }
         let events = try await client.tracker.list(
