@@ -39,7 +39,7 @@ struct AnalyticsPlayDataTests {
 
     @Test(
         "grid values for several data elements, periods, org unit levels and indicators equal the fixture's sums",
-        .enabled(if: ReferenceDirectory.testsShouldRun, ReferenceDirectory.skipReason))
+        .enabled(if: ReferenceDirectory.testsShouldRun, ReferenceDirectory.skipReason), .heavy)
     func playData() async throws {
         let units = try MetadataImportFidelityTests.fixture("organisation_units.json")
         let metadata = try MetadataImportFidelityTests.fixture("metadata.json")

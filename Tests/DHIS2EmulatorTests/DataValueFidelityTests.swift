@@ -29,7 +29,7 @@ struct DataValueFidelityTests {
     /// several data sets are sent (E8002 otherwise).
     @Test(
         "the 188,701 real play values import with zero conflicts after the real org units and metadata, and export back",
-        .enabled(if: ReferenceDirectory.testsShouldRun, ReferenceDirectory.skipReason))
+        .enabled(if: ReferenceDirectory.testsShouldRun, ReferenceDirectory.skipReason), .heavy)
     func realPlayValues() async throws {
         let units = try MetadataImportFidelityTests.fixture("organisation_units.json")
         let metadata = try MetadataImportFidelityTests.fixture("metadata.json")

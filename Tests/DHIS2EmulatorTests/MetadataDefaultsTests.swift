@@ -123,7 +123,7 @@ struct MetadataDefaultsTests {
 
     @Test(
         "the real play export (programs without enrollmentCategoryCombo) imports on 2.43 and 2.44",
-        .enabled(if: ReferenceDirectory.testsShouldRun, ReferenceDirectory.skipReason),
+        .enabled(if: ReferenceDirectory.testsShouldRun, ReferenceDirectory.skipReason), .heavy,
         arguments: ["2.43.2", "2.44.0"])
     func realExportImports(version: String) async throws {
         let units = try MetadataImportFidelityTests.fixture("organisation_units.json")

@@ -60,7 +60,7 @@ struct MetadataImportFidelityTests {
 
     @Test(
         "organisation_units.json then metadata.json import with no errors and every field reads back",
-        .enabled(if: ReferenceDirectory.testsShouldRun, ReferenceDirectory.skipReason))
+        .enabled(if: ReferenceDirectory.testsShouldRun, ReferenceDirectory.skipReason), .heavy)
     func importPlayMetadata() async throws {
         let units = try Self.fixture("organisation_units.json")
         let metadata = try Self.fixture("metadata.json")

@@ -23,7 +23,7 @@ struct TrackerFidelityTests {
         return data
     }
 
-    @Test("tracker_payload.json.gz (500 people, their enrollments and events) imports with zero errors after the play metadata")
+    @Test("tracker_payload.json.gz (500 people, their enrollments and events) imports with zero errors after the play metadata", .heavy)
     func realPayload() async throws {
         let play = ReferenceDirectory.url.appendingPathComponent("fixtures/play")
         let units = try JSONValue(parsing: Data(contentsOf: play.appendingPathComponent("organisation_units.json")))

@@ -204,7 +204,7 @@ struct MetadataRoundTripTests {
 
     @Test(
         "organisation_units.json and metadata.json import with no conflicts and every object reads back equal",
-        .enabled(if: PlayFixtures.shouldRun, PlayFixtures.skipReason), arguments: comparedVersions)
+        .enabled(if: PlayFixtures.shouldRun, PlayFixtures.skipReason), .heavy, arguments: comparedVersions)
     func roundTrip(version: String) async throws {
         let units = try #require(try PlayFixtures.json("organisation_units.json").arrayValue)
         let metadata = try MetadataBundle(json: try PlayFixtures.json("metadata.json"))

@@ -32,7 +32,7 @@ struct MetadataScaleTests {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    @Test("pages() fetches each of the 50,000 units' pages only when iterated and keeps none of them")
+    @Test("pages() fetches each of the 50,000 units' pages only when iterated and keeps none of them", .heavy)
     func pagingFiftyThousandUnits() async throws {
         var configuration = EmulatorConfiguration(
             version: "2.42.6", logger: Logger(label: "dhis2.emulator", factory: { _ in SwiftLogNoOpLogHandler() }))

@@ -163,7 +163,7 @@ struct TrackerEmulatorTests {
     /// the newest tracker pager).
     @Test(
         "The real tracker payload imports with no errors after the real metadata and pages back whole",
-        .enabled(if: PlayFixtures.shouldRun, PlayFixtures.skipReason), arguments: ["2.41.10", "2.42.6", "2.44.0"])
+        .enabled(if: PlayFixtures.shouldRun, PlayFixtures.skipReason), .heavy, arguments: ["2.41.10", "2.42.6", "2.44.0"])
     func realPayload(version: String) async throws {
         let units = try #require(try PlayFixtures.json("organisation_units.json").arrayValue)
         let metadata = try MetadataBundle(json: try PlayFixtures.json("metadata.json"))
